@@ -1,0 +1,1 @@
+"""The mock Instaview API: one module per resource, plus auth, envelope and the control API."""

@@ -1,0 +1,49 @@
+"""The mock API's app factory."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from harness.clock import Clock, RealClock
+from harness.config import HarnessConfig
+from harness.domain.events import EventSink, RecordingSink
+from harness.store.memory import Store
+from harness.store.world import World
+
+from . import billing, control, interviews
+from .agents import AGENTS
+from .candidates import CANDIDATES
+from .jobs import JOBS
+from .middleware import envelope_middleware
+from .ratelimit import RateLimiter
+from .state import CLOCK, CONFIG, LIMITER, SINK, STORE, WORLD
+
+
+def create_api_app(
+    config: HarnessConfig | None = None,
+    *,
+    clock: Clock | None = None,
+    sink: EventSink | None = None,
+    world: World | None = None,
+) -> web.Application:
+    """A fresh mock API with the world seeded. Events go to ``sink`` (a recording list if None)."""
+    config = config or HarnessConfig()
+    clock = clock or RealClock()
+    # Room above the limit so that oversized bodies reach our handler and get the envelope.
+    app = web.Application(
+        middlewares=[envelope_middleware], client_max_size=config.max_body_bytes + 1
+    )
+    app[CONFIG] = config
+    app[CLOCK] = clock
+    app[SINK] = sink if sink is not None else RecordingSink()
+    app[STORE] = Store()
+    app[WORLD] = world or World.load(config.world_path)
+    app[LIMITER] = RateLimiter(clock, enforce=config.enforce_rate_limits)
+    app[control.RESET_HOOKS] = [app[LIMITER].reset]
+    control.reset_world(app)
+    for resource in (CANDIDATES, JOBS, AGENTS):
+        resource.register(app)
+    interviews.register(app)
+    billing.register(app)
+    control.register(app)
+    return app

@@ -1,0 +1,88 @@
+"""Turning requests into models: body size, JSON, pydantic errors → the error envelope."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+from uuid import UUID
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from harness.errors import FieldError, InvalidJson, PayloadTooLarge, ValidationFailed
+
+from .state import CONFIG
+
+M = TypeVar("M", bound=BaseModel)
+
+_JSON_ERRORS = {"json_invalid", "json_type"}
+
+
+def field_errors(exc: ValidationError, model: type[BaseModel]) -> list[FieldError]:
+    """pydantic's errors as ``{field, message}`` with camelCase dotted paths."""
+    out = []
+    for err in exc.errors(include_url=False, include_input=False):
+        parts = [str(p) for p in err["loc"]]
+        field = ".".join(camel(p) for p in parts)
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        out.append(FieldError(field, message))
+    return out
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p[:1].upper() + p[1:] for p in rest)
+
+
+async def read_body(request: web.Request) -> bytes:
+    limit = request.app[CONFIG].max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"request body is larger than {limit} bytes", {"limit": limit})
+    try:
+        return await request.read()
+    except web.HTTPRequestEntityTooLarge as exc:
+        raise PayloadTooLarge(
+            f"request body is larger than {limit} bytes", {"limit": limit}
+        ) from exc
+
+
+def parse(raw: bytes, model: type[M]) -> M:
+    """Validate JSON bytes against a model: INVALID_JSON or VALIDATION_ERROR naming each field."""
+    if not raw.strip():
+        raise InvalidJson("request body is empty; send a JSON object")
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False)
+        if errors and errors[0]["type"] in _JSON_ERRORS:
+            raise InvalidJson(f"request body is not valid JSON: {errors[0]['msg']}") from exc
+        if errors and errors[0]["type"] == "model_type" and not errors[0]["loc"]:
+            raise InvalidJson("request body must be a JSON object") from exc
+        raise ValidationFailed(field_errors(exc, model)) from exc
+
+
+async def read_model(request: web.Request, model: type[M]) -> M:
+    return parse(await read_body(request), model)
+
+
+def path_uuid(request: web.Request, name: str = "id") -> UUID:
+    raw = request.match_info[name]
+    try:
+        return UUID(raw)
+    except ValueError as exc:
+        raise ValidationFailed.one(name, f"{raw!r} is not a valid UUID") from exc
+
+
+def query_uuid(request: web.Request, name: str, required: bool = False) -> UUID | None:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        if required:
+            raise ValidationFailed.one(name, "this query parameter is required")
+        return None
+    try:
+        return UUID(raw)
+    except ValueError as exc:
+        raise ValidationFailed.one(name, f"{raw!r} is not a valid UUID") from exc

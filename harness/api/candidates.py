@@ -1,0 +1,80 @@
+"""``/candidates``: at least one contact, GDPR expiry in the future, jobs of the same company."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel
+
+from harness.domain.checks import candidate_jobs, check_gdpr
+from harness.domain.enums import CandidateStatus
+from harness.domain.models import Candidate, Company
+from harness.domain.requests import CandidateCreate, CandidateFields, CandidatePatch
+from harness.errors import ValidationFailed
+from harness.store.memory import Store
+
+from .body import query_uuid
+from .resources import Resource, set_fields
+
+
+def check_candidate(
+    store: Store, company: Company, body: BaseModel, record: Any, now: datetime, prefix: str = ""
+) -> None:
+    """Store-aware checks for a candidate body (create, patch or inline)."""
+    assert isinstance(body, CandidateFields)
+    check_gdpr(body.gdpr_expiry_date, now, prefix + "gdprExpiryDate")
+    candidate_jobs(store, company, body)
+    if record is not None:
+        sent = body.model_fields_set
+        email = body.email if "email" in sent else record.email
+        phone = body.phone_number if "phone_number" in sent else record.phone_number
+        if email is None and phone is None:
+            raise ValidationFailed.one("email", "at least one of email or phoneNumber is required")
+
+
+def to_fields(body: BaseModel, record: Any) -> dict[str, Any]:
+    """Sent fields; the deprecated single ``jobId`` is appended to ``jobIds``."""
+    fields = set_fields(body)
+    single = fields.pop("job_id", None)
+    if single is not None:
+        base = fields.get("job_ids") or (record.job_ids if record is not None else [])
+        fields["job_ids"] = list(dict.fromkeys([*base, single]))
+    if "metadata" in fields and fields["metadata"] is None:
+        fields["metadata"] = {}
+    return fields
+
+
+def _filter(request: web.Request) -> Callable[[Any], bool]:
+    job_id = query_uuid(request, "jobId")
+    status = request.query.get("status")
+    if status is not None and status not in CandidateStatus.__members__:
+        raise ValidationFailed.one("status", f"must be one of {', '.join(CandidateStatus)}")
+    search = request.query.get("search", "").strip().lower()
+
+    def keep(c: Candidate) -> bool:
+        if job_id is not None and job_id not in c.job_ids:
+            return False
+        if status is not None and c.status != status:
+            return False
+        if search:
+            hay = " ".join(filter(None, [c.first_name, c.last_name, c.email, c.phone_number]))
+            return search in hay.lower()
+        return True
+
+    return keep
+
+
+CANDIDATES: Resource[Candidate] = Resource(
+    path="candidates",
+    table=lambda s: s.candidates,
+    record=Candidate,
+    create_model=CandidateCreate,
+    patch_model=CandidatePatch,
+    required=frozenset({"first_name", "last_name", "status", "job_ids"}),
+    check=check_candidate,
+    list_filter=_filter,
+    to_fields=to_fields,
+)

@@ -1,0 +1,43 @@
+"""The response envelope ``{success, data, error, timestamp}`` and its bare-object variant."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from harness.clock import iso
+from harness.errors import ApiError
+
+from .state import CLOCK, CONFIG
+
+
+def _dumps(body: Any) -> str:
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+
+
+def ok(request: web.Request, data: Any, status: int = 200) -> web.Response:
+    """A success: wrapped in the envelope unless the server runs with bare bodies."""
+    app = request.app
+    if app[CONFIG].envelope == "bare":
+        body: Any = data
+    else:
+        body = {"success": True, "data": data, "error": None, "timestamp": iso(app[CLOCK].now())}
+    return web.Response(text=_dumps(body), status=status, content_type="application/json")
+
+
+def created(request: web.Request, data: Any) -> web.Response:
+    """201 by default; 200 when the server runs with the legacy create status."""
+    return ok(request, data, request.app[CONFIG].create_status)
+
+
+def error_response(request: web.Request, exc: ApiError) -> web.Response:
+    """An error always keeps the envelope."""
+    body = {
+        "success": False,
+        "data": None,
+        "error": exc.body(),
+        "timestamp": iso(request.app[CLOCK].now()),
+    }
+    return web.Response(text=_dumps(body), status=exc.status, content_type="application/json")

@@ -1,0 +1,47 @@
+"""``page`` (1-10000) and ``limit`` (1-100) and the ``{items, pagination}`` list body."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from harness.errors import ValidationFailed
+
+T = TypeVar("T")
+
+
+def _int_param(request: web.Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValidationFailed.one(name, f"must be an integer, got {raw!r}") from exc
+    if not low <= value <= high:
+        raise ValidationFailed.one(name, f"must be between {low} and {high}")
+    return value
+
+
+def page_of(
+    request: web.Request, items: Sequence[T], render: Callable[[T], dict[str, Any]]
+) -> dict[str, Any]:
+    page = _int_param(request, "page", 1, 1, 10000)
+    limit = _int_param(request, "limit", 20, 1, 100)
+    total = len(items)
+    pages = math.ceil(total / limit) if total else 0
+    chunk = items[(page - 1) * limit : page * limit]
+    return {
+        "items": [render(item) for item in chunk],
+        "pagination": {
+            "total": total,
+            "page": page,
+            "limit": limit,
+            "totalPages": pages,
+            "hasNextPage": page < pages,
+            "hasPreviousPage": page > 1,
+        },
+    }

@@ -1,0 +1,19 @@
+"""Typed application state shared by the API's handlers."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from harness.api.ratelimit import RateLimiter
+from harness.clock import Clock
+from harness.config import HarnessConfig
+from harness.domain.events import EventSink
+from harness.store.memory import Store
+from harness.store.world import World
+
+CONFIG = web.AppKey("config", HarnessConfig)
+STORE = web.AppKey("store", Store)
+CLOCK = web.AppKey("clock", Clock)
+SINK = web.AppKey("sink", EventSink)
+LIMITER = web.AppKey("limiter", RateLimiter)
+WORLD = web.AppKey("world", World)

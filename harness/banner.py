@@ -1,0 +1,46 @@
+"""What ``make run`` prints after the ready line: keys and a copy-paste curl."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from harness.api.state import STORE
+
+if TYPE_CHECKING:
+    from harness.runtime import Running
+
+EXAMPLE_BODY = {
+    "candidate": {
+        "firstName": "Ada",
+        "lastName": "Lovelace",
+        "email": "ada@example.com",
+        "gdprExpiryDate": "2030-01-01",
+    },
+    "agent": {"name": "Screening call", "focus": "SCREENING"},
+    "job": {"title": "Backend Engineer", "description": "Builds the services behind hiring."},
+    "isTest": True,
+}
+
+
+def demo_banner(run: Running) -> str:
+    lines = ["", "Instaview harness is running.", f"  API base URL: {run.api_url}"]
+    lines.append(f"  Receiver:     {run.receiver_url}  (captures at {run.receiver_url}/events)")
+    lines.append("  API keys:")
+    first_key = ""
+    for company in run.api[STORE].companies.values():
+        for api_key in company.api_keys:
+            kind = "full access" if len(api_key.scopes) > 10 else "read-only"
+            lines.append(f"    {api_key.key}  {company.name} ({company.plan.value}, {kind})")
+            first_key = first_key or api_key.key
+    body = json.dumps(EXAMPLE_BODY)
+    lines += [
+        "",
+        "Create a test interview:",
+        f"  curl -s -X POST {run.api_url}/interviews \\",
+        f"    -H 'Authorization: Bearer {first_key}' -H 'Content-Type: application/json' \\",
+        f"    -d '{body}'",
+        "",
+        "Stop with Ctrl-C.",
+    ]
+    return "\n".join(lines)

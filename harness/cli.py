@@ -1,0 +1,72 @@
+"""``instaview-harness``: parses flags into a config and calls library functions; nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from harness.config import DEFAULT_WORLD, HarnessConfig, parse_retry_schedule
+from harness.errors import ConfigError
+
+
+def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("serve", help="start the mock API and the receiver")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080, help="mock API port (0 = any free port)")
+    p.add_argument("--receiver-port", type=int, default=8081, help="receiver port (0 = any)")
+    p.add_argument("--envelope", choices=["wrapped", "bare"], default="wrapped")
+    p.add_argument("--create-status", type=int, choices=[200, 201], default=201)
+    p.add_argument("--signing-scheme", choices=["standard", "hex", "none"], default="standard")
+    p.add_argument("--retry-schedule", default=None, help="seconds before each retry, e.g. 1,5,30")
+    p.add_argument("--allow-remote-webhooks", action="store_true")
+    p.add_argument("--enforce-rate-limits", action="store_true")
+    p.add_argument("--world", type=Path, default=DEFAULT_WORLD, help="world file (JSON)")
+    p.add_argument("--db", default=".harness/harness.sqlite3", help="capture database")
+    p.add_argument("--demo", action="store_true", help="print keys and a curl after starting")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="instaview-harness", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    _serve_parser(sub)
+    return parser
+
+
+def serve_config(args: argparse.Namespace) -> HarnessConfig:
+    values: dict[str, object] = {
+        "host": args.host,
+        "port": args.port,
+        "receiver_port": args.receiver_port,
+        "envelope": args.envelope,
+        "create_status": args.create_status,
+        "signing_scheme": args.signing_scheme,
+        "allow_remote_webhooks": args.allow_remote_webhooks,
+        "enforce_rate_limits": args.enforce_rate_limits,
+        "world_path": args.world,
+        "db_path": args.db,
+    }
+    if args.retry_schedule is not None:
+        values["retry_schedule"] = parse_retry_schedule(args.retry_schedule)
+    return HarnessConfig.model_validate(values)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            from harness.runtime import serve_forever
+
+            asyncio.run(serve_forever(serve_config(args), banner=args.demo))
+    except (ConfigError, ValueError, ValidationError, OSError) as exc:
+        print(f"instaview-harness: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Settings for one harness run: ports, envelope style, signing scheme, retry policy, paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SigningScheme = Literal["standard", "hex", "none"]
+
+#: Delays (seconds) before each retry of a failed delivery: realistic by default.
+DEFAULT_RETRY_SCHEDULE: tuple[float, ...] = (5.0, 30.0, 120.0)
+
+FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+DEFAULT_WORLD = FIXTURES_DIR / "world.json"
+
+
+class HarnessConfig(BaseModel):
+    """Everything ``serve`` needs; the CLI parses flags into one of these and nothing else."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=0, ge=0, le=65535)
+    receiver_port: int = Field(default=0, ge=0, le=65535)
+    #: ``wrapped`` answers ``{success, data, error, timestamp}``; ``bare`` returns the data alone
+    #: for successes (errors keep the envelope).
+    envelope: Literal["wrapped", "bare"] = "wrapped"
+    #: 201 (default) or the legacy 200 for creates.
+    create_status: Literal[200, 201] = 201
+    signing_scheme: SigningScheme = "standard"
+    retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
+    allow_remote_webhooks: bool = False
+    enforce_rate_limits: bool = False
+    max_body_bytes: int = 1024 * 1024
+    world_path: Path = DEFAULT_WORLD
+    db_path: str = ".harness/harness.sqlite3"
+    #: Consecutive failures that open a webhook's circuit.
+    circuit_threshold: int = 10
+
+    @field_validator("retry_schedule")
+    @classmethod
+    def _non_negative(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if any(v < 0 for v in value):
+            raise ValueError("retry delays must be >= 0")
+        return value
+
+
+def parse_retry_schedule(text: str) -> tuple[float, ...]:
+    """``"0.05,0.1,0.2"`` → ``(0.05, 0.1, 0.2)``."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    try:
+        return tuple(float(p) for p in parts)
+    except ValueError as exc:
+        raise ValueError(f"retry schedule must be comma-separated seconds, got {text!r}") from exc

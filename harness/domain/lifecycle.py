@@ -1,0 +1,216 @@
+"""SCHEDULED → IN_PROGRESS → COMPLETED | FAILED, the isTest fast path, and the events each fires."""
+
+from __future__ import annotations
+
+import base64
+import random
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from harness.clock import iso
+from harness.domain.enums import AgentFocus, AgentType, CompanyFit, EventType, InterviewStatus
+from harness.domain.events import DomainEvent
+from harness.domain.models import Agent, Analysis, AnalysisGeneral, Company, Interview
+from harness.domain.pdf import render_pdf
+from harness.errors import Conflict
+
+_STRONG = [
+    "Clear, structured answers",
+    "Relevant hands-on experience",
+    "Good communication",
+    "Asks thoughtful questions",
+    "Strong problem solving",
+]
+_WEAK = [
+    "Limited leadership experience",
+    "Could give more concrete examples",
+    "Unfamiliar with some required tools",
+    "Long-winded at times",
+]
+_EDUCATION = ["Bachelor's degree", "Master's degree", "Secondary school diploma"]
+
+
+def _uuid(rng: random.Random) -> UUID:
+    return UUID(int=rng.getrandbits(128), version=4)
+
+
+def make_analysis(interview: Interview, agent: Agent, now: datetime) -> Analysis:
+    """A plausible analysis, the same for the same interview id."""
+    rng = random.Random(interview.id.int)
+    rating = rng.randint(35, 95)
+    fit = CompanyFit.HIGH if rating >= 75 else CompanyFit.MEDIUM if rating >= 55 else CompanyFit.LOW
+    stamp = iso(now)
+    specific: dict[str, Any] | None = None
+    if agent.focus is AgentFocus.LANGUAGE_TEST:
+        specific = {
+            "pronunciationScores": {
+                "accuracy": rng.randint(40, 100),
+                "fluency": rng.randint(40, 100),
+                "completeness": rng.randint(40, 100),
+                "prosody": rng.randint(40, 100),
+            },
+            "cefrLevel": (agent.cefr_level or "B2"),
+        }
+    return Analysis(
+        id=_uuid(rng),
+        general=AnalysisGeneral(
+            created_at=stamp,
+            updated_at=stamp,
+            overall_rating=rating,
+            company_fit_rating=fit,
+            education=rng.choice(_EDUCATION),
+            experience=f"{rng.randint(1, 12)} years in similar roles",
+            strong_points=rng.sample(_STRONG, 2),
+            weak_points=rng.sample(_WEAK, 1),
+            evaluation=[
+                {"criterion": "Communication", "score": rng.randint(1, 10)},
+                {"criterion": "Role fit", "score": rng.randint(1, 10)},
+            ],
+            status="COMPLETED",
+        ),
+        specific=specific,
+    )
+
+
+def analysis_pdf(interview: Interview, analysis: Analysis) -> str:
+    """The analysis report as base64 PDF, deterministic for the interview."""
+    general = analysis.general
+    lines = [
+        f"Interview: {interview.id}",
+        f"Candidate: {interview.candidate_id}",
+        f"Overall rating: {general.overall_rating}/100",
+        f"Company fit: {general.company_fit_rating.value}",
+        f"Education: {general.education}",
+        f"Experience: {general.experience}",
+        "Strong points: " + "; ".join(general.strong_points),
+        "Weak points: " + "; ".join(general.weak_points),
+    ]
+    if interview.is_test:
+        lines.append("This is a test interview (isTest).")
+    return base64.b64encode(render_pdf("Instaview interview analysis", lines)).decode()
+
+
+def _base(interview: Interview) -> dict[str, Any]:
+    return {
+        "interviewId": str(interview.id),
+        "candidateId": str(interview.candidate_id),
+        "jobId": str(interview.job_id) if interview.job_id else None,
+        "agentId": str(interview.agent_id),
+        "isTest": interview.is_test,
+        "metadata": interview.metadata,
+    }
+
+
+def interview_event(
+    kind: EventType, interview: Interview, error: dict[str, str] | None = None
+) -> DomainEvent:
+    attempts = interview.call_attempts
+    data = _base(interview)
+    data["callAttemptId"] = attempts[-1]["id"] if attempts else None
+    data["status"] = interview.status.value
+    if error is not None:
+        data["error"] = error
+    return DomainEvent(kind, interview.company_id, data, interview.id)
+
+
+def analysis_completed(interview: Interview) -> DomainEvent:
+    assert interview.analysis is not None
+    data = _base(interview)
+    data["analysis"] = interview.analysis.wire()
+    data["analysisPdfBase64"] = analysis_pdf(interview, interview.analysis)
+    return DomainEvent(EventType.ANALYSIS_COMPLETED, interview.company_id, data, interview.id)
+
+
+def analysis_failed(interview: Interview) -> DomainEvent:
+    data = _base(interview)
+    data["error"] = {"code": "ANALYSIS_FAILED", "message": "The analysis could not be generated"}
+    return DomainEvent(EventType.ANALYSIS_FAILED, interview.company_id, data, interview.id)
+
+
+def _attempt(interview: Interview, agent: Agent, status: str, now: datetime) -> None:
+    if agent.type is not AgentType.PHONE:
+        return
+    rng = random.Random(interview.id.int + len(interview.call_attempts) + 1)
+    interview.call_attempts.append(
+        {
+            "id": str(_uuid(rng)),
+            "attemptNumber": len(interview.call_attempts) + 1,
+            "status": status,
+            "startedAt": iso(now),
+            "endedAt": iso(now) if status != "IN_PROGRESS" else None,
+        }
+    )
+
+
+def _close_attempt(interview: Interview, status: str, now: datetime) -> None:
+    if interview.call_attempts and interview.call_attempts[-1]["status"] == "IN_PROGRESS":
+        interview.call_attempts[-1] = {**interview.call_attempts[-1], "status": status}
+        interview.call_attempts[-1]["endedAt"] = iso(now)
+
+
+def finish_as_test(interview: Interview, agent: Agent, now: datetime) -> list[DomainEvent]:
+    """isTest: COMPLETED at once, 0 minutes, analysis present; fires completed + analysis."""
+    interview.status = InterviewStatus.COMPLETED
+    interview.finished_date = now
+    interview.duration_minutes = 0
+    _attempt(interview, agent, "COMPLETED", now)
+    interview.analysis = make_analysis(interview, agent, now)
+    return [
+        interview_event(EventType.INTERVIEW_COMPLETED, interview),
+        analysis_completed(interview),
+    ]
+
+
+def _require(interview: Interview, allowed: set[InterviewStatus], action: str) -> None:
+    if interview.status not in allowed:
+        names = ", ".join(sorted(s.value for s in allowed))
+        raise Conflict(
+            f"cannot {action} an interview that is {interview.status.value}; it must be {names}",
+            {"status": interview.status.value},
+        )
+
+
+def start(interview: Interview, agent: Agent, now: datetime) -> list[DomainEvent]:
+    _require(interview, {InterviewStatus.SCHEDULED}, "start")
+    interview.status = InterviewStatus.IN_PROGRESS
+    interview.updated_at = now
+    _attempt(interview, agent, "IN_PROGRESS", now)
+    return [interview_event(EventType.INTERVIEW_STARTED, interview)]
+
+
+def complete(
+    interview: Interview,
+    agent: Agent,
+    company: Company,
+    duration_minutes: int,
+    analysis_fails: bool,
+    now: datetime,
+) -> list[DomainEvent]:
+    """Consumes the minutes from the plan (it may run over: that is how a plan gets spent);
+    fires completed then analysis (completed or failed), unless the interview was deleted."""
+    _require(interview, {InterviewStatus.IN_PROGRESS}, "complete")
+    interview.status = InterviewStatus.COMPLETED
+    interview.duration_minutes = duration_minutes
+    interview.finished_date = now
+    interview.updated_at = now
+    _close_attempt(interview, "COMPLETED", now)
+    if not interview.is_test:
+        company.minutes_used += duration_minutes
+    events = [interview_event(EventType.INTERVIEW_COMPLETED, interview)]
+    if analysis_fails:
+        events.append(analysis_failed(interview))
+    else:
+        interview.analysis = make_analysis(interview, agent, now)
+        events.append(analysis_completed(interview))
+    return [] if interview.suppress_events else events
+
+
+def fail(interview: Interview, code: str, message: str, now: datetime) -> list[DomainEvent]:
+    _require(interview, {InterviewStatus.SCHEDULED, InterviewStatus.IN_PROGRESS}, "fail")
+    interview.status = InterviewStatus.FAILED
+    interview.finished_date = now
+    interview.updated_at = now
+    _close_attempt(interview, "FAILED", now)
+    error = {"code": code, "message": message}
+    return [interview_event(EventType.INTERVIEW_FAILED, interview, error)]

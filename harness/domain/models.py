@@ -1,0 +1,171 @@
+"""The resources the mock holds. Each knows its company and renders itself for the wire."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from harness.clock import iso
+from harness.domain.enums import (
+    AgentFocus,
+    AgentType,
+    BackgroundSound,
+    CandidateStatus,
+    CompanyFit,
+    ContractType,
+    Education,
+    Experience,
+    InterviewStatus,
+    JobStatus,
+    Language,
+    Plan,
+    Proficiency,
+    Voice,
+)
+from harness.domain.requests import LanguageRequirement, Location, Salary
+
+
+class Record(BaseModel):
+    """A stored resource. ``company_id`` and ``deleted_at`` never cross the wire."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    id: UUID
+    company_id: UUID
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+
+    _hidden: frozenset[str] = frozenset({"company_id", "deleted_at"})
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def wire(self) -> dict[str, Any]:
+        body = self.model_dump(by_alias=True, mode="json", exclude=set(self._hidden))
+        body["createdAt"] = iso(self.created_at)
+        body["updatedAt"] = iso(self.updated_at)
+        return body
+
+
+class ApiKey(BaseModel):
+    key: str
+    scopes: frozenset[str]
+
+
+class Company(BaseModel):
+    id: UUID
+    name: str
+    plan: Plan
+    minutes_limit: int | None
+    minutes_used: int = 0
+    api_keys: list[ApiKey]
+    phone_numbers: list[UUID] = Field(default_factory=list)
+
+    def minutes_left(self) -> int | None:
+        return None if self.minutes_limit is None else self.minutes_limit - self.minutes_used
+
+
+class Candidate(Record):
+    first_name: str
+    last_name: str
+    email: str | None = None
+    phone_number: str | None = None
+    gdpr_expiry_date: date | datetime | None = None
+    job_ids: list[UUID] = Field(default_factory=list)
+    status: CandidateStatus = CandidateStatus.UNDEFINED
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    def wire(self) -> dict[str, Any]:
+        body = super().wire()
+        expiry = self.gdpr_expiry_date
+        if isinstance(expiry, datetime):
+            body["gdprExpiryDate"] = iso(expiry)
+        return body
+
+
+class Job(Record):
+    title: str
+    description: str
+    status: JobStatus = JobStatus.OPEN
+    job_url: str | None = None
+    benefits: str | None = None
+    required_skills: list[str] = Field(default_factory=list)
+    nice_to_have_skills: list[str] = Field(default_factory=list)
+    language_requirements: list[LanguageRequirement] = Field(default_factory=list)
+    education: list[Education] = Field(default_factory=list)
+    experience: Experience = Experience.UNDEFINED
+    contract_type: ContractType | None = None
+    location: Location | None = None
+    salary: Salary | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class Agent(Record):
+    name: str
+    type: AgentType = AgentType.ONLINE
+    company_phone_number_id: UUID | None = None
+    focus: AgentFocus = AgentFocus.GENERIC
+    language: Language = Language.EN
+    duration: int = 15
+    questions: list[str] = Field(default_factory=list)
+    instructions: str | None = None
+    voice_id: Voice | None = None
+    cefr_level: Proficiency | None = None
+    background_sound: BackgroundSound = BackgroundSound.OFFICE
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class AnalysisGeneral(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    created_at: str
+    updated_at: str
+    overall_rating: int = Field(ge=0, le=100)
+    company_fit_rating: CompanyFit
+    education: str
+    experience: str
+    strong_points: list[str]
+    weak_points: list[str]
+    evaluation: list[dict[str, Any]]
+    status: str
+
+
+class Analysis(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    id: UUID
+    general: AnalysisGeneral
+    specific: dict[str, Any] | None = None
+
+    def wire(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, mode="json")
+
+
+class Interview(Record):
+    candidate_id: UUID
+    agent_id: UUID
+    job_id: UUID | None
+    status: InterviewStatus
+    scheduled_at: datetime
+    duration_minutes: int | None = None
+    finished_date: datetime | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    call_attempts: list[dict[str, Any]] = Field(default_factory=list)
+    analysis: Analysis | None = None
+    is_test: bool = False
+    #: Set when deleted while IN_PROGRESS: completion webhooks are suppressed.
+    suppress_events: bool = False
+
+    _hidden: frozenset[str] = frozenset({"company_id", "deleted_at", "suppress_events"})
+
+    def wire(self) -> dict[str, Any]:
+        body = super().wire()
+        body["scheduledAt"] = iso(self.scheduled_at)
+        body["finishedDate"] = iso(self.finished_date) if self.finished_date else None
+        return body

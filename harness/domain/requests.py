@@ -1,0 +1,266 @@
+"""Request bodies as pydantic models: strict types, unknown fields rejected, camelCase on the wire.
+
+``schemas/*.json`` is the source of truth for the wire; ``tests/test_schema_agreement.py`` proves
+these models accept and reject the same documents as the request schemas.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from harness.domain.enums import (
+    AgentFocus,
+    AgentType,
+    BackgroundSound,
+    CandidateStatus,
+    ContractType,
+    Education,
+    Experience,
+    JobStatus,
+    Language,
+    Proficiency,
+    SalaryPeriod,
+    Voice,
+    WorkMode,
+)
+
+METADATA_MAX_BYTES = 10 * 1024
+METADATA_MAX_DEPTH = 5
+METADATA_MAX_KEYS = 50
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"
+
+
+def _depth_and_keys(value: Any, level: int) -> tuple[int, int]:
+    """The deepest object level in ``value`` and the keys counted at every level."""
+    if isinstance(value, dict):
+        depth, keys = level, len(value)
+        for child in value.values():
+            d, k = _depth_and_keys(child, level + 1)
+            depth, keys = max(depth, d), keys + k
+        return depth, keys
+    if isinstance(value, list):
+        depth, keys = level - 1, 0
+        for child in value:
+            d, k = _depth_and_keys(child, level)
+            depth, keys = max(depth, d), keys + k
+        return depth, keys
+    return level - 1, 0
+
+
+def check_metadata(value: dict[str, Any]) -> dict[str, Any]:
+    """Contract section 1: at most 10 KB serialized, 5 levels deep, 50 keys (every level)."""
+    size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+    if size > METADATA_MAX_BYTES:
+        raise ValueError(f"metadata is {size} bytes serialized; at most {METADATA_MAX_BYTES}")
+    depth, keys = _depth_and_keys(value, 1)
+    if depth > METADATA_MAX_DEPTH:
+        raise ValueError(f"metadata is {depth} levels deep; at most {METADATA_MAX_DEPTH}")
+    if keys > METADATA_MAX_KEYS:
+        raise ValueError(f"metadata has {keys} keys; at most {METADATA_MAX_KEYS}")
+    return value
+
+
+Metadata = Annotated[dict[str, Any], AfterValidator(check_metadata)]
+Name100 = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=254)]
+Phone = Annotated[str, StringConstraints(pattern=E164_PATTERN)]
+Skill = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2048)]
+Text5000 = Annotated[str, StringConstraints(max_length=5000)]
+Question = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+class WireModel(BaseModel):
+    """Strict, camelCase, no unknown fields."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+    )
+
+
+# --- candidates -------------------------------------------------------------------------------
+
+
+class CandidateFields(WireModel):
+    """Fields shared by candidate create and patch; all optional here."""
+
+    email: Email | None = None
+    phone_number: Phone | None = None
+    gdpr_expiry_date: date | AwareDatetime | None = None
+    job_ids: Annotated[list[UUID], Field(max_length=50)] | None = None
+    job_id: UUID | None = None
+    status: CandidateStatus | None = None
+    metadata: Metadata | None = None
+
+
+class CandidateCreate(CandidateFields):
+    first_name: Name100
+    last_name: Name100
+
+    @model_validator(mode="after")
+    def _contact(self) -> CandidateCreate:
+        if self.email is None and self.phone_number is None:
+            raise ValueError("at least one of email or phoneNumber is required")
+        return self
+
+
+class CandidateInline(CandidateCreate):
+    """An inline candidate in ``POST /interviews``: ``gdprExpiryDate`` is required there."""
+
+    gdpr_expiry_date: date | AwareDatetime
+
+
+class CandidatePatch(CandidateFields):
+    first_name: Name100 | None = None
+    last_name: Name100 | None = None
+
+
+# --- jobs -------------------------------------------------------------------------------------
+
+
+class LanguageRequirement(WireModel):
+    language: Language
+    proficiency: Proficiency
+
+
+class Location(WireModel):
+    work_mode: WorkMode = WorkMode.UNDEFINED
+    street: Annotated[str, StringConstraints(max_length=200)] | None = None
+    city: Annotated[str, StringConstraints(max_length=100)] | None = None
+    postal_code: Annotated[str, StringConstraints(max_length=20)] | None = None
+    country_code: CountryCode | None = None
+
+
+class Salary(WireModel):
+    min: Annotated[float, Field(ge=0)] | None = None
+    max: Annotated[float, Field(ge=0)] | None = None
+    currency: Currency
+    period: SalaryPeriod = SalaryPeriod.MONTHLY
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Salary:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("salary.min must not exceed salary.max")
+        return self
+
+
+class JobFields(WireModel):
+    job_url: Url | None = None
+    benefits: Text5000 | None = None
+    required_skills: Annotated[list[Skill], Field(max_length=10)] | None = None
+    nice_to_have_skills: Annotated[list[Skill], Field(max_length=10)] | None = None
+    language_requirements: Annotated[list[LanguageRequirement], Field(max_length=5)] | None = None
+    education: list[Education] | None = None
+    experience: Experience | None = None
+    contract_type: ContractType | None = None
+    location: Location | None = None
+    salary: Salary | None = None
+    metadata: Metadata | None = None
+
+
+Title = Annotated[str, StringConstraints(min_length=5, max_length=200)]
+Description = Annotated[str, StringConstraints(min_length=10, max_length=5000)]
+
+
+class JobCreate(JobFields):
+    title: Title
+    description: Description
+    status: JobStatus
+
+
+class JobInline(JobFields):
+    """An inline job in ``POST /interviews``: ``status`` defaults to OPEN there."""
+
+    title: Title
+    description: Description
+    status: JobStatus = JobStatus.OPEN
+
+
+class JobPatch(JobFields):
+    title: Title | None = None
+    description: Description | None = None
+    status: JobStatus | None = None
+
+
+# --- agents -----------------------------------------------------------------------------------
+
+
+class AgentFields(WireModel):
+    type: AgentType | None = None
+    company_phone_number_id: UUID | None = None
+    focus: AgentFocus | None = None
+    language: Language | None = None
+    duration: Annotated[int, Field(ge=1, le=180)] | None = None
+    questions: Annotated[list[Question], Field(max_length=50)] | None = None
+    instructions: Text5000 | None = None
+    voice_id: Voice | None = None
+    cefr_level: Proficiency | None = None
+    background_sound: BackgroundSound | None = None
+    metadata: Metadata | None = None
+
+
+AgentName = Annotated[str, StringConstraints(min_length=2, max_length=100)]
+
+
+class AgentCreate(AgentFields):
+    name: AgentName
+
+
+class AgentPatch(AgentFields):
+    name: AgentName | None = None
+
+
+# --- interviews -------------------------------------------------------------------------------
+
+
+class CreateInterview(WireModel):
+    """``POST /interviews``. XOR and priority rules live in :mod:`harness.domain.interviews`."""
+
+    candidate_id: UUID | None = None
+    candidate: CandidateInline | None = None
+    agent_id: UUID | None = None
+    agent: AgentCreate | None = None
+    job_id: UUID | None = None
+    job: JobInline | None = None
+    schedule_time: AwareDatetime | None = None
+    scheduled_at: AwareDatetime | None = None
+    metadata: Metadata | None = None
+    is_test: bool = False
+
+
+class CompleteInterview(WireModel):
+    """``POST /_harness/interviews/{id}/complete``."""
+
+    duration_minutes: Annotated[int, Field(ge=0, le=600)] = 15
+    analysis_fails: bool = False
+
+
+class FailInterview(WireModel):
+    """``POST /_harness/interviews/{id}/fail``."""
+
+    code: Annotated[str, StringConstraints(min_length=1, max_length=100)] = "CALL_FAILED"
+    message: Annotated[str, StringConstraints(min_length=1, max_length=1000)] = (
+        "The candidate did not answer"
+    )

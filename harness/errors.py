@@ -1,0 +1,138 @@
+"""Every error the harness raises descends from :class:`HarnessError`.
+
+::
+
+    HarnessError
+    ├── ApiError                      an answer the mock API gives in the error envelope
+    │   ├── ValidationFailed          400 VALIDATION_ERROR, details.errors = [{field, message}]
+    │   ├── InvalidJson               400 INVALID_JSON
+    │   ├── InvalidApiKey             401 INVALID_API_KEY
+    │   ├── InsufficientPermissions   403 INSUFFICIENT_PERMISSIONS (names the scope)
+    │   ├── AccessDenied              403 RESOURCE_ACCESS_DENIED
+    │   ├── NotFound                  404 RESOURCE_NOT_FOUND, details = {resourceType, resourceId}
+    │   ├── Conflict                  409 CONFLICT
+    │   ├── BillingLimitReached       402 BILLING_LIMIT_REACHED
+    │   ├── PayloadTooLarge           413 PAYLOAD_TOO_LARGE
+    │   └── RateLimited               429 RATE_LIMIT_EXCEEDED
+    └── ConfigError                   a bad option or world file, found before anything listens
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class HarnessError(Exception):
+    """Root of every exception the harness raises on purpose."""
+
+
+class ConfigError(HarnessError):
+    """A configuration value or data file the harness cannot use."""
+
+
+class ApiError(HarnessError):
+    """An error the mock API answers with, in the error envelope."""
+
+    status: int = 500
+    code: str = "INTERNAL_ERROR"
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: dict[str, Any] = details or {}
+        #: Extra response headers (``Retry-After`` on a 429).
+        self.headers: dict[str, str] = {}
+
+    def body(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "details": self.details}
+
+
+class FieldError:
+    """One failed field: ``field`` is a dotted path such as ``candidate.jobId``."""
+
+    __slots__ = ("field", "message")
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message}
+
+    def __repr__(self) -> str:
+        return f"FieldError({self.field!r}, {self.message!r})"
+
+
+class ValidationFailed(ApiError):
+    status = 400
+    code = "VALIDATION_ERROR"
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        first = errors[0] if errors else FieldError("", "invalid request")
+        message = f"{first.field}: {first.message}" if first.field else first.message
+        super().__init__(message, {"errors": [e.as_dict() for e in errors]})
+        self.errors = errors
+
+    @classmethod
+    def one(cls, field: str, message: str) -> ValidationFailed:
+        return cls([FieldError(field, message)])
+
+
+class InvalidJson(ApiError):
+    status = 400
+    code = "INVALID_JSON"
+
+
+class InvalidApiKey(ApiError):
+    status = 401
+    code = "INVALID_API_KEY"
+
+
+class InsufficientPermissions(ApiError):
+    status = 403
+    code = "INSUFFICIENT_PERMISSIONS"
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(f"API key lacks the required scope {scope}", {"requiredScope": scope})
+
+
+class AccessDenied(ApiError):
+    status = 403
+    code = "RESOURCE_ACCESS_DENIED"
+
+    def __init__(self, resource_type: str, resource_id: str) -> None:
+        super().__init__(
+            f"{resource_type} {resource_id} belongs to another company",
+            {"resourceType": resource_type, "resourceId": resource_id},
+        )
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "RESOURCE_NOT_FOUND"
+
+    def __init__(self, resource_type: str, resource_id: str) -> None:
+        super().__init__(
+            f"{resource_type} {resource_id} not found",
+            {"resourceType": resource_type, "resourceId": resource_id},
+        )
+
+
+class Conflict(ApiError):
+    status = 409
+    code = "CONFLICT"
+
+
+class BillingLimitReached(ApiError):
+    status = 402
+    code = "BILLING_LIMIT_REACHED"
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class RateLimited(ApiError):
+    status = 429
+    code = "RATE_LIMIT_EXCEEDED"

@@ -1,0 +1,1 @@
+"""The local webhook receiver: captures, verification, schema checks, waiting."""

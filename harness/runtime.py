@@ -1,0 +1,67 @@
+"""Starting and stopping the harness: the mock API and the receiver on their ports."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from harness.api.app import create_api_app
+from harness.config import HarnessConfig
+from harness.receiver.app import create_receiver_app
+
+
+@dataclass(frozen=True)
+class Running:
+    api_url: str
+    receiver_url: str
+    api: web.Application
+    receiver: web.Application
+
+
+async def _start(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    server = site._server
+    assert server is not None
+    sockets = getattr(server, "sockets", None) or []
+    real_port = sockets[0].getsockname()[1] if sockets else port
+    shown = f"[{host}]" if ":" in host else host
+    return runner, f"http://{shown}:{real_port}"
+
+
+@contextlib.asynccontextmanager
+async def running(config: HarnessConfig) -> AsyncIterator[Running]:
+    """Both servers listening; cleaned up on exit."""
+    receiver = create_receiver_app()
+    receiver_runner, receiver_url = await _start(receiver, config.host, config.receiver_port)
+    try:
+        api = create_api_app(config)
+        api_runner, api_url = await _start(api, config.host, config.port)
+        try:
+            yield Running(api_url, receiver_url, api, receiver)
+        finally:
+            await api_runner.cleanup()
+    finally:
+        await receiver_runner.cleanup()
+
+
+async def serve_forever(config: HarnessConfig, banner: bool = False) -> None:
+    """Print the ready line, run until SIGINT/SIGTERM, shut down cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with running(config) as run:
+        print(f"ready api={run.api_url} receiver={run.receiver_url}", flush=True)
+        if banner:
+            from harness.banner import demo_banner
+
+            print(demo_banner(run), flush=True)
+        await stop.wait()

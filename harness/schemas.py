@@ -1,0 +1,103 @@
+"""The JSON Schemas in ``schemas/``, loaded once into a registry; validation gives violation records.
+
+Every schema file carries an ``$id`` under :data:`BASE_URI`; a schema is named by its path below
+``schemas/`` without ``.json`` (``interview``, ``events/analysis.completed``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from harness.errors import ConfigError
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+BASE_URI = "https://instaview-harness.local/schemas/"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One schema violation, as schemathesis reports them."""
+
+    message: str
+    instance_path: str
+    schema_path: str
+    keyword: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "message": self.message,
+            "instancePath": self.instance_path,
+            "schemaPath": self.schema_path,
+            "keyword": self.keyword,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.instance_path or '/'}: {self.message} (schema {self.schema_path})"
+
+
+def _pointer(parts: Any) -> str:
+    return "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in parts)
+
+
+class SchemaSet:
+    """All schemas of one directory, with a validator per schema built on first use."""
+
+    def __init__(self, directory: Path = SCHEMAS_DIR) -> None:
+        self.directory = directory
+        self.documents: dict[str, dict[str, Any]] = {}
+        resources = []
+        for path in sorted(directory.rglob("*.json")):
+            name = path.relative_to(directory).with_suffix("").as_posix()
+            try:
+                document = json.loads(path.read_text())
+            except ValueError as exc:
+                raise ConfigError(f"schema {path} is not JSON: {exc}") from exc
+            if document.get("$id") != BASE_URI + name + ".json":
+                raise ConfigError(f"schema {path} must have $id {BASE_URI}{name}.json")
+            self.documents[name] = document
+            resources.append((document["$id"], Resource.from_contents(document, DRAFT202012)))
+        self.registry: Registry[Any] = Registry().with_resources(resources)
+        self._validators: dict[str, Draft202012Validator] = {}
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self.documents)
+
+    def validator(self, name: str) -> Draft202012Validator:
+        found = self._validators.get(name)
+        if found is None:
+            if name not in self.documents:
+                raise KeyError(f"no schema named {name!r}; known: {', '.join(self.names)}")
+            found = Draft202012Validator(self.documents[name], registry=self.registry)
+            self._validators[name] = found
+        return found
+
+    def violations(self, instance: Any, name: str) -> list[Violation]:
+        """Every violation of ``instance`` against schema ``name``, in a stable order."""
+        errors = sorted(
+            self.validator(name).iter_errors(instance),
+            key=lambda e: (list(map(str, e.absolute_path)), list(map(str, e.schema_path))),
+        )
+        return [
+            Violation(
+                message=e.message,
+                instance_path=_pointer(e.absolute_path),
+                schema_path=_pointer(e.absolute_schema_path),
+                keyword=str(e.validator),
+            )
+            for e in errors
+        ]
+
+
+@functools.cache
+def default_schemas() -> SchemaSet:
+    """The project's own schemas, loaded once per process (read-only after loading)."""
+    return SchemaSet()

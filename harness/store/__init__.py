@@ -1,0 +1,1 @@
+"""State: the seeded world and the resources the mock holds."""

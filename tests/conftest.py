@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from harness.api.app import create_api_app
+from harness.api.state import SINK
+from harness.config import HarnessConfig
+from harness.domain.events import RecordingSink
+from tests.support import Api
+
+ClientFactory = Callable[[web.Application], Awaitable[TestClient]]
+
+
+@pytest.fixture
+def make_api(aiohttp_client: Any) -> Callable[..., Awaitable[Api]]:
+    """Builds a mock API with the given config options and returns a checking client for it."""
+
+    async def make(**options: Any) -> Api:
+        app = create_api_app(HarnessConfig(**options))
+        return Api(await aiohttp_client(app))
+
+    return make
+
+
+@pytest.fixture
+async def api(make_api: Callable[..., Awaitable[Api]]) -> Api:
+    return await make_api()
+
+
+@pytest.fixture
+def events(api: Api) -> RecordingSink:
+    """The events the mock published, in order."""
+    sink = api.client.app[SINK]
+    assert isinstance(sink, RecordingSink)
+    return sink
