@@ -1,0 +1,115 @@
+"""Signing schemes (contract section 4): ``standard`` (Standard Webhooks 1.0), ``hex``, ``none``.
+
+The key is the 32 bytes the 64-hex-character ``signingSecret`` encodes; the official Standard
+Webhooks libraries verify with ``whsec_`` + base64(those bytes), see :func:`whsec`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Literal
+
+Scheme = Literal["standard", "hex", "none"]
+SCHEMES: tuple[Scheme, ...] = ("standard", "hex", "none")
+#: Timestamps further than this from now (either way) are rejected, as the official libraries do.
+TOLERANCE_SECONDS = 300
+
+
+class Verdict(StrEnum):
+    VALID = "valid"
+    INVALID = "invalid"
+    UNCHECKED = "unchecked"
+
+
+def key_bytes(secret_hex: str) -> bytes:
+    """The HMAC key a 64-hex ``signingSecret`` encodes (``whsec_…`` secrets are accepted too)."""
+    if secret_hex.startswith("whsec_"):
+        return base64.b64decode(secret_hex.removeprefix("whsec_"))
+    return bytes.fromhex(secret_hex)
+
+
+def whsec(secret_hex: str) -> str:
+    """The secret in the form the official Standard Webhooks libraries take."""
+    return "whsec_" + base64.b64encode(key_bytes(secret_hex)).decode()
+
+
+def _standard_signature(key: bytes, msg_id: str, timestamp: int, body: bytes) -> str:
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    digest = hmac.new(key, signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def _hex_signature(key: bytes, body: bytes) -> str:
+    return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def sign(
+    scheme: Scheme, secret_hex: str, delivery_id: str, timestamp: int, body: bytes
+) -> dict[str, str]:
+    """The signature headers for one attempt."""
+    if scheme == "none":
+        return {}
+    key = key_bytes(secret_hex)
+    if scheme == "hex":
+        return {
+            "X-Instaview-Signature": _hex_signature(key, body),
+            "X-Instaview-Timestamp": str(timestamp),
+        }
+    return {
+        "webhook-id": delivery_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": _standard_signature(key, delivery_id, timestamp, body),
+    }
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    for k, v in headers.items():
+        if k.lower() == name.lower():
+            return v
+    return None
+
+
+def verify(
+    scheme: Scheme,
+    secrets: Iterable[str],
+    headers: Mapping[str, str],
+    body: bytes,
+    now: int,
+    tolerance: int = TOLERANCE_SECONDS,
+) -> tuple[Verdict, str]:
+    """Checks a delivery against every known secret; returns the verdict and a reason."""
+    keys = [key_bytes(s) for s in secrets]
+    if scheme == "none":
+        return Verdict.UNCHECKED, "scheme none: nothing to verify"
+    if not keys:
+        return Verdict.UNCHECKED, "no secret known for this delivery"
+    stamp_name = "webhook-timestamp" if scheme == "standard" else "X-Instaview-Timestamp"
+    sig_name = "webhook-signature" if scheme == "standard" else "X-Instaview-Signature"
+    raw_stamp, raw_sig = _header(headers, stamp_name), _header(headers, sig_name)
+    if raw_stamp is None or raw_sig is None:
+        return Verdict.INVALID, f"missing {stamp_name} or {sig_name} header"
+    try:
+        timestamp = int(raw_stamp)
+    except ValueError:
+        return Verdict.INVALID, f"{stamp_name} is not an integer"
+    if abs(now - timestamp) > tolerance:
+        return Verdict.INVALID, f"timestamp is more than {tolerance}s away from now"
+    if scheme == "hex":
+        expected = [_hex_signature(k, body) for k in keys]
+        candidates = [raw_sig.strip()]
+    else:
+        msg_id = _header(headers, "webhook-id")
+        if msg_id is None:
+            return Verdict.INVALID, "missing webhook-id header"
+        expected = [_standard_signature(k, msg_id, timestamp, body) for k in keys]
+        candidates = [s for s in raw_sig.split(" ") if s.startswith("v1,")]
+        if not candidates:
+            return Verdict.INVALID, "no v1 signature in webhook-signature"
+    for sent in candidates:
+        if any(hmac.compare_digest(sent.encode(), e.encode()) for e in expected):
+            return Verdict.VALID, "signature matches"
+    return Verdict.INVALID, "no signature matches a known secret"
