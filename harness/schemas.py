@@ -1,4 +1,4 @@
-"""The JSON Schemas in ``schemas/``, loaded once into a registry; validation gives violation records.
+"""The JSON Schemas in ``schemas/``, loaded once into a registry; validation gives violations.
 
 Every schema file carries an ``$id`` under :data:`BASE_URI`; a schema is named by its path below
 ``schemas/`` without ``.json`` (``interview``, ``events/analysis.completed``).

@@ -1,1 +1,1 @@
-"""Webhook delivery: signing schemes, the event envelope, the dispatcher with retries and circuit."""
+"""Webhook delivery: signing schemes, the event envelope, the dispatcher, retries, circuit."""
