@@ -21,8 +21,8 @@ run: $(STAMP)
 	$(BIN)/instaview-harness serve --port $(PORT) --receiver-port $(RECEIVER_PORT) --demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check harness tests
-	$(BIN)/ruff format --check harness tests
+	$(BIN)/ruff check harness tests benchmarks
+	$(BIN)/ruff format --check harness tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -70,7 +71,9 @@ class VirtualClock:
         self._waiters = keep
 
 
+@functools.lru_cache(maxsize=256)
 def iso(moment: datetime) -> str:
-    """UTC ISO 8601 with a ``Z`` and millisecond precision, as responses carry it."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    """UTC ISO 8601 with a ``Z`` and millisecond precision, as responses carry it.
+
+    Cached: one request renders the same instant several times."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from harness.api.app import create_api_app
 from harness.config import HarnessConfig
+from harness.tuning import tune_gc
 from harness.receiver.app import create_receiver_app
 
 
@@ -59,6 +60,7 @@ async def serve_forever(config: HarnessConfig, banner: bool = False) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with running(config) as run:
+        tune_gc()
         print(f"ready api={run.api_url} receiver={run.receiver_url}", flush=True)
         if banner:
             from harness.banner import demo_banner

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
+from pydantic_core import to_json
 
 from harness.clock import iso
 from harness.errors import ApiError
@@ -13,8 +13,8 @@ from harness.errors import ApiError
 from .state import CLOCK, CONFIG
 
 
-def _dumps(body: Any) -> str:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+def _dumps(body: Any) -> bytes:
+    return to_json(body)
 
 
 def ok(request: web.Request, data: Any, status: int = 200) -> web.Response:
@@ -24,7 +24,7 @@ def ok(request: web.Request, data: Any, status: int = 200) -> web.Response:
         body: Any = data
     else:
         body = {"success": True, "data": data, "error": None, "timestamp": iso(app[CLOCK].now())}
-    return web.Response(text=_dumps(body), status=status, content_type="application/json")
+    return web.Response(body=_dumps(body), status=status, content_type="application/json")
 
 
 def created(request: web.Request, data: Any) -> web.Response:
@@ -40,4 +40,4 @@ def error_response(request: web.Request, exc: ApiError) -> web.Response:
         "error": exc.body(),
         "timestamp": iso(request.app[CLOCK].now()),
     }
-    return web.Response(text=_dumps(body), status=exc.status, content_type="application/json")
+    return web.Response(body=_dumps(body), status=exc.status, content_type="application/json")

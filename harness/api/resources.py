@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
-from uuid import uuid4
 
 from aiohttp import web
 from pydantic import BaseModel
 
+from harness.domain.ids import new_id
 from harness.domain.models import Company, Record
 from harness.errors import FieldError, ValidationFailed
 from harness.store.memory import Store, Table
@@ -66,7 +66,7 @@ class Resource(Generic[R]):
         store = request.app[STORE]
         now = request.app[CLOCK].now()
         self.check(store, company, body, None, now)
-        stamp = {"id": uuid4(), "company_id": company.id, "created_at": now, "updated_at": now}
+        stamp = {"id": new_id(), "company_id": company.id, "created_at": now, "updated_at": now}
         record = self.record.model_validate({**stamp, **self.to_fields(body, None)})
         self.table(store)[record.id] = record
         return created(request, record.wire())

@@ -7,12 +7,14 @@ between, so a request that fails creates nothing (rule 12).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime, timedelta
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from harness.domain.checks import candidate_jobs, check_gdpr, check_phone_number
 from harness.domain.enums import AgentFocus, AgentType, InterviewStatus
 from harness.domain.events import DomainEvent
+from harness.domain.ids import new_id
 from harness.domain.lifecycle import finish_as_test, start
 from harness.domain.models import Agent, Candidate, Company, Interview, Job
 from harness.domain.requests import AgentCreate, CandidateCreate, CreateInterview, JobFields
@@ -80,8 +82,8 @@ def _resolve(store: Store, company: Company, req: CreateInterview, now: datetime
         if req.agent.type is AgentType.PHONE:
             phone = req.agent.company_phone_number_id
             check_phone_number(store, company, phone, "agent.companyPhoneNumberId")
-        stamp = {"company_id": company.id, "created_at": now, "updated_at": now}
-        agent = Agent.model_validate({"id": uuid4(), **stamp, **_fields(req.agent)})
+        stamp: dict[str, Any] = {"company_id": company.id, "created_at": now, "updated_at": now}
+        agent = Agent.model_validate({"id": new_id(), **stamp, **_fields(req.agent)})
         new_agent = True
     if req.candidate is not None:
         check_gdpr(req.candidate.gdpr_expiry_date, now, "candidate.gdprExpiryDate")
@@ -127,11 +129,10 @@ def _live(store: Store, job_id: UUID) -> bool:
     return job is not None and not job.deleted
 
 
-def _fields(model: JobFields | AgentCreate | CandidateCreate) -> dict[str, object]:
-    """The fields a caller set, ready to copy onto a record (``jobId`` is folded into jobIds)."""
-    data = dict(model)
-    data.pop("job_id", None)
-    return {k: v for k, v in data.items() if v is not None}
+def _fields(model: JobFields | AgentCreate | CandidateCreate) -> dict[str, Any]:
+    """The fields a caller set, ready for a record (the deprecated ``jobId`` is folded elsewhere).
+    Nested models are passed as instances, which pydantic does not validate again."""
+    return {k: v for k, v in model.__dict__.items() if v is not None and k != "job_id"}
 
 
 def _check_billing(company: Company, req: CreateInterview) -> None:
@@ -151,19 +152,18 @@ def create_interview(
     plan = _resolve(store, company, req, now)
     _check_billing(company, req)
     # --- nothing has been written above this line; nothing below can fail -------------------
-    stamp = {"company_id": company.id, "created_at": now, "updated_at": now}
+    stamp: dict[str, Any] = {"company_id": company.id, "created_at": now, "updated_at": now}
     job_id = plan.job_id
     if plan.new_job is not None:
-        job = Job.model_validate({"id": uuid4(), **stamp, **_fields(plan.new_job)})
+        job = Job.model_validate({"id": new_id(), **stamp, **_fields(plan.new_job)})
         store.jobs[job.id] = job
         job_id = job.id
     if plan.new_candidate is not None:
         jobs = plan.candidate_jobs + (
             [job_id] if job_id and job_id not in plan.candidate_jobs else []
         )
-        candidate = Candidate.model_validate(
-            {"id": uuid4(), **stamp, **_fields(plan.new_candidate), "job_ids": jobs}
-        )
+        fields = {**_fields(plan.new_candidate), "job_ids": jobs}
+        candidate = Candidate.model_validate({"id": new_id(), **stamp, **fields})
         store.candidates[candidate.id] = candidate
     else:
         assert plan.candidate is not None
@@ -178,7 +178,7 @@ def create_interview(
     if req.is_test:
         metadata["isTest"] = True
     interview = Interview(
-        id=uuid4(),
+        id=new_id(),
         **stamp,
         candidate_id=candidate.id,
         agent_id=agent.id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-import random
+import hashlib
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -31,41 +31,60 @@ _WEAK = [
 _EDUCATION = ["Bachelor's degree", "Master's degree", "Secondary school diploma"]
 
 
-def _uuid(rng: random.Random) -> UUID:
-    return UUID(int=rng.getrandbits(128), version=4)
+class _Draws:
+    """Deterministic pseudo-random draws from an interview id (cheap: one hash, no RNG object)."""
+
+    def __init__(self, seed: UUID, salt: bytes = b"") -> None:
+        self._bytes = hashlib.blake2b(seed.bytes + salt, digest_size=64).digest()
+        self._at = 0
+
+    def byte(self) -> int:
+        value = self._bytes[self._at % 64]
+        self._at += 1
+        return value
+
+    def between(self, low: int, high: int) -> int:
+        return low + self.byte() % (high - low + 1)
+
+    def pick(self, options: list[str], count: int) -> list[str]:
+        start = self.byte() % len(options)
+        return [options[(start + i) % len(options)] for i in range(count)]
+
+    def uuid(self) -> UUID:
+        return UUID(bytes=self._bytes[48:64], version=4)
 
 
 def make_analysis(interview: Interview, agent: Agent, now: datetime) -> Analysis:
     """A plausible analysis, the same for the same interview id."""
-    rng = random.Random(interview.id.int)
-    rating = rng.randint(35, 95)
+    draw = _Draws(interview.id)
+    rating = draw.between(35, 95)
     fit = CompanyFit.HIGH if rating >= 75 else CompanyFit.MEDIUM if rating >= 55 else CompanyFit.LOW
     stamp = iso(now)
     specific: dict[str, Any] | None = None
     if agent.focus is AgentFocus.LANGUAGE_TEST:
         specific = {
             "pronunciationScores": {
-                "accuracy": rng.randint(40, 100),
-                "fluency": rng.randint(40, 100),
-                "completeness": rng.randint(40, 100),
-                "prosody": rng.randint(40, 100),
+                "accuracy": draw.between(40, 100),
+                "fluency": draw.between(40, 100),
+                "completeness": draw.between(40, 100),
+                "prosody": draw.between(40, 100),
             },
             "cefrLevel": (agent.cefr_level or "B2"),
         }
     return Analysis(
-        id=_uuid(rng),
+        id=draw.uuid(),
         general=AnalysisGeneral(
             created_at=stamp,
             updated_at=stamp,
             overall_rating=rating,
             company_fit_rating=fit,
-            education=rng.choice(_EDUCATION),
-            experience=f"{rng.randint(1, 12)} years in similar roles",
-            strong_points=rng.sample(_STRONG, 2),
-            weak_points=rng.sample(_WEAK, 1),
+            education=draw.pick(_EDUCATION, 1)[0],
+            experience=f"{draw.between(1, 12)} years in similar roles",
+            strong_points=draw.pick(_STRONG, 2),
+            weak_points=draw.pick(_WEAK, 1),
             evaluation=[
-                {"criterion": "Communication", "score": rng.randint(1, 10)},
-                {"criterion": "Role fit", "score": rng.randint(1, 10)},
+                {"criterion": "Communication", "score": draw.between(1, 10)},
+                {"criterion": "Role fit", "score": draw.between(1, 10)},
             ],
             status="COMPLETED",
         ),
@@ -131,10 +150,10 @@ def analysis_failed(interview: Interview) -> DomainEvent:
 def _attempt(interview: Interview, agent: Agent, status: str, now: datetime) -> None:
     if agent.type is not AgentType.PHONE:
         return
-    rng = random.Random(interview.id.int + len(interview.call_attempts) + 1)
+    draw = _Draws(interview.id, salt=len(interview.call_attempts).to_bytes(2, "big"))
     interview.call_attempts.append(
         {
-            "id": str(_uuid(rng)),
+            "id": str(draw.uuid()),
             "attemptNumber": len(interview.call_attempts) + 1,
             "status": status,
             "startedAt": iso(now),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,7 +40,7 @@ class Record(BaseModel):
     updated_at: datetime
     deleted_at: datetime | None = None
 
-    _hidden: frozenset[str] = frozenset({"company_id", "deleted_at"})
+    _hidden: ClassVar[frozenset[str]] = frozenset({"company_id", "deleted_at"})
 
     @property
     def deleted(self) -> bool:
@@ -162,7 +162,7 @@ class Interview(Record):
     #: Set when deleted while IN_PROGRESS: completion webhooks are suppressed.
     suppress_events: bool = False
 
-    _hidden: frozenset[str] = frozenset({"company_id", "deleted_at", "suppress_events"})
+    _hidden: ClassVar[frozenset[str]] = frozenset({"company_id", "deleted_at", "suppress_events"})
 
     def wire(self) -> dict[str, Any]:
         body = super().wire()

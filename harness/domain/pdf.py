@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "(": "\\(", ")": "\\)"})
+
 
 def _escape(text: str) -> str:
-    safe = text.encode("latin-1", "replace").decode("latin-1")
-    return safe.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    """A PDF string literal's content: backslash and parentheses escaped."""
+    return text.translate(_ESCAPES)
 
 
 def render_pdf(title: str, lines: list[str]) -> bytes:
@@ -14,7 +16,7 @@ def render_pdf(title: str, lines: list[str]) -> bytes:
     for line in lines[:60]:
         text_ops += ["0 -18 Td", f"({_escape(line[:110])}) Tj"]
     text_ops.append("ET")
-    stream = "\n".join(text_ops).encode("latin-1")
+    stream = "\n".join(text_ops).encode("latin-1", "replace")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

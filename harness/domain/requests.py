@@ -6,7 +6,6 @@ these models accept and reject the same documents as the request schemas.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -21,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import to_json
 
 from harness.domain.enums import (
     AgentFocus,
@@ -65,7 +65,7 @@ def _depth_and_keys(value: Any, level: int) -> tuple[int, int]:
 
 def check_metadata(value: dict[str, Any]) -> dict[str, Any]:
     """Contract section 1: at most 10 KB serialized, 5 levels deep, 50 keys (every level)."""
-    size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+    size = len(to_json(value))
     if size > METADATA_MAX_BYTES:
         raise ValueError(f"metadata is {size} bytes serialized; at most {METADATA_MAX_BYTES}")
     depth, keys = _depth_and_keys(value, 1)

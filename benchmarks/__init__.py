@@ -1,0 +1,1 @@
+"""``make bench``: throughput and latency, each printed beside a same-run baseline."""

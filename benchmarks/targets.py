@@ -1,0 +1,57 @@
+"""Servers to measure, each run alone in a child process: ``python -m benchmarks.targets NAME``.
+
+Prints ``port=<n>`` once listening, then serves until killed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from aiohttp import web
+
+from harness.api.app import create_api_app
+from harness.config import HarnessConfig
+from harness.domain.events import DomainEvent
+from harness.tuning import tune_gc
+
+
+class DiscardSink:
+    """Events are built (that cost is measured) and dropped."""
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        del events
+
+
+async def _bare(request: web.Request) -> web.Response:
+    await request.read()
+    return web.Response(status=201, text='{"ok":true}', content_type="application/json")
+
+
+def bare_app() -> web.Application:
+    app = web.Application()
+    app.router.add_post("/interviews", _bare)
+    return app
+
+
+def mock_app() -> web.Application:
+    return create_api_app(HarnessConfig(), sink=DiscardSink())
+
+
+async def _serve(name: str) -> None:
+    app = {"bare": bare_app, "mock": mock_app}[name]()
+    tune_gc()  # both targets run as `serve` runs
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    server = site._server
+    assert server is not None
+    port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+    print(f"port={port}", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(_serve(sys.argv[1]))
