@@ -12,8 +12,8 @@ from aiohttp import web
 
 from harness.api.app import create_api_app
 from harness.config import HarnessConfig
-from harness.tuning import tune_gc
 from harness.receiver.app import create_receiver_app
+from harness.tuning import tune_gc
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ between, so a request that fails creates nothing (rule 12).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from harness.domain.checks import candidate_jobs, check_gdpr, check_phone_number
