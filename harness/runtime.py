@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from harness.api.app import create_api_app
+from harness.api.webhooks import enable_delivery
 from harness.config import HarnessConfig
 from harness.receiver.app import create_receiver_app
 from harness.tuning import tune_gc
@@ -40,10 +41,12 @@ async def _start(app: web.Application, host: str, port: int) -> tuple[web.AppRun
 @contextlib.asynccontextmanager
 async def running(config: HarnessConfig) -> AsyncIterator[Running]:
     """Both servers listening; cleaned up on exit."""
+    # The API first: the receiver verifies with its webhooks' secrets (webhook_secrets(api)).
+    api = create_api_app(config)
     receiver = create_receiver_app()
     receiver_runner, receiver_url = await _start(receiver, config.host, config.receiver_port)
     try:
-        api = create_api_app(config)
+        enable_delivery(api, receiver_url)
         api_runner, api_url = await _start(api, config.host, config.port)
         try:
             yield Running(api_url, receiver_url, api, receiver)

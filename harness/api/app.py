@@ -10,7 +10,7 @@ from harness.domain.events import EventSink, RecordingSink
 from harness.store.memory import Store
 from harness.store.world import World
 
-from . import billing, control, interviews
+from . import billing, control, deliveries, interviews, webhooks
 from .agents import AGENTS
 from .candidates import CANDIDATES
 from .jobs import JOBS
@@ -46,4 +46,6 @@ def create_api_app(
     interviews.register(app)
     billing.register(app)
     control.register(app)
+    webhooks.register(app)
+    deliveries.register(app)
     return app

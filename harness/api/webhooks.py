@@ -1,0 +1,276 @@
+"""``/webhooks``: configure where events go (contract section 4), and the dispatcher's wiring.
+
+Events are accepted dotted, UPPER_SNAKE or by number and answered dotted. A key's webhooks
+always belong to its company (an optional ``companyId`` must be that company); global webhooks
+come from the control API (``POST /_harness/webhooks``). Targets must be loopback unless the
+server allows remote webhooks. ``maxRetries``, ``timeoutMs`` and ``isActive`` may be sent on
+create and patch (harness extension).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any
+from uuid import UUID
+
+from aiohttp import web
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic.alias_generators import to_camel
+
+from harness.delivery.dispatcher import Dispatcher
+from harness.delivery.log import DeliveryLog
+from harness.delivery.webhooks import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT_MS,
+    Webhook,
+    WebhookRegistry,
+    parse_event,
+    parse_events,
+    url_problem,
+)
+from harness.domain.enums import EventType
+from harness.domain.models import Company
+from harness.errors import AccessDenied, NotFound, ValidationFailed
+
+from . import control
+from .auth import authenticate
+from .body import path_uuid, read_model
+from .envelope import created, ok
+from .pagination import page_of
+from .routing import add_route
+from .state import CLOCK, CONFIG, SINK, STORE, WORLD
+
+WEBHOOKS = web.AppKey("webhooks", WebhookRegistry)
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+
+#: Header names the harness sets itself; a webhook may not override them.
+RESERVED_HEADERS = frozenset(
+    {
+        "content-type",
+        "content-length",
+        "host",
+        "transfer-encoding",
+        "connection",
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+        "x-instaview-signature",
+        "x-instaview-timestamp",
+    }
+)
+
+
+def _header_name(name: str) -> str:
+    if name.lower() in RESERVED_HEADERS:
+        raise ValueError(f"header {name!r} is set by the harness and cannot be overridden")
+    return name
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class HeaderIn(_Body):
+    name: Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"),
+        BeforeValidator(_header_name),
+    ]
+    value: Annotated[str, StringConstraints(max_length=4096, pattern=r"^[^\r\n]*$")]
+
+
+Event = Annotated[EventType, BeforeValidator(parse_event)]
+Url = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+Description = Annotated[str, StringConstraints(max_length=1000)]
+
+
+class WebhookCreate(_Body):
+    url: Url
+    events: list[Event] = Field(min_length=1)
+    name: Name | None = None
+    description: Description | None = None
+    company_id: UUID | None = None
+    headers: list[HeaderIn] | None = Field(default=None, max_length=20)
+    is_active: bool = True
+    max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0, le=10)
+    timeout_ms: int = Field(default=DEFAULT_TIMEOUT_MS, ge=100, le=30_000)
+
+
+class WebhookPatch(_Body):
+    url: Url | None = None
+    events: list[Event] | None = Field(default=None, min_length=1)
+    name: Name | None = None
+    description: Description | None = None
+    headers: list[HeaderIn] | None = Field(default=None, max_length=20)
+    is_active: bool | None = None
+    max_retries: int | None = Field(default=None, ge=0, le=10)
+    timeout_ms: int | None = Field(default=None, ge=100, le=30_000)
+
+
+def _check_url(request: web.Request, url: str) -> None:
+    problem = url_problem(url, request.app[CONFIG].allow_remote_webhooks)
+    if problem is not None:
+        raise ValidationFailed.one("url", problem)
+
+
+def new_webhook(request: web.Request, body: WebhookCreate, company_id: UUID | None) -> Webhook:
+    """Validate and store a webhook from a create body (shared with the control API)."""
+    _check_url(request, body.url)
+    return request.app[WEBHOOKS].create(
+        company_id,
+        body.url,
+        parse_events(body.events),
+        request.app[CLOCK].now(),
+        name=body.name,
+        description=body.description,
+        headers=[(h.name, h.value) for h in body.headers or []],
+        is_active=body.is_active,
+        max_retries=body.max_retries,
+        timeout_ms=body.timeout_ms,
+    )
+
+
+def _owned(request: web.Request, company: Company) -> Webhook:
+    hook_id = path_uuid(request)
+    hook = request.app[WEBHOOKS].get(hook_id)
+    if hook is None:
+        raise NotFound("Webhook", str(hook_id))
+    if hook.company_id != company.id:
+        raise AccessDenied("Webhook", str(hook_id))
+    return hook
+
+
+async def create(request: web.Request) -> web.Response:
+    company = authenticate(request, "write:webhooks")
+    body = await read_model(request, WebhookCreate)
+    if body.company_id is not None and body.company_id != company.id:
+        if body.company_id in request.app[STORE].companies:
+            raise AccessDenied("Company", str(body.company_id))
+        raise NotFound("Company", str(body.company_id))
+    hook = new_webhook(request, body, company.id)
+    return created(request, hook.wire(with_secret=True))
+
+
+async def list_(request: web.Request) -> web.Response:
+    company = authenticate(request, "read:webhooks")
+    hooks = request.app[WEBHOOKS].of_company(company.id)
+    return ok(request, page_of(request, hooks, lambda h: h.wire()))
+
+
+async def get(request: web.Request) -> web.Response:
+    company = authenticate(request, "read:webhooks")
+    return ok(request, _owned(request, company).wire())
+
+
+async def patch(request: web.Request) -> web.Response:
+    company = authenticate(request, "write:webhooks")
+    hook = _owned(request, company)
+    body = await read_model(request, WebhookPatch)
+    sent = body.model_fields_set
+    for required in ("url", "events", "is_active", "max_retries", "timeout_ms"):
+        if required in sent and getattr(body, required) is None:
+            raise ValidationFailed.one(to_camel(required), "cannot be null")
+    if body.url is not None:
+        _check_url(request, body.url)
+        hook.url = body.url
+    if body.events is not None:
+        hook.events = parse_events(body.events)
+    if "name" in sent:
+        hook.name = body.name
+    if "description" in sent:
+        hook.description = body.description
+    if "headers" in sent:
+        hook.headers = [(h.name, h.value) for h in body.headers or []]
+    if body.max_retries is not None:
+        hook.max_retries = body.max_retries
+    if body.timeout_ms is not None:
+        hook.timeout_ms = body.timeout_ms
+    now = request.app[CLOCK].now()
+    if body.is_active is True:
+        hook.close_circuit(now)  # switching a webhook on closes its circuit too
+    elif body.is_active is False:
+        hook.is_active = False
+    hook.updated_at = now
+    return ok(request, hook.wire())
+
+
+async def delete(request: web.Request) -> web.Response:
+    company = authenticate(request, "write:webhooks")
+    hook = _owned(request, company)
+    request.app[WEBHOOKS].remove(hook.id)
+    return web.Response(status=204)
+
+
+async def test(request: web.Request) -> web.Response:
+    company = authenticate(request, "write:webhooks")
+    hook = _owned(request, company)
+    return ok(request, send_ping(request, hook))
+
+
+def send_ping(request: web.Request, hook: Webhook) -> dict[str, Any]:
+    if not hook.subscribes(EventType.PING):
+        raise ValidationFailed.one(
+            "events", "the webhook does not subscribe to ping; add it to events first"
+        )
+    data = {"webhookId": str(hook.id), "message": "Test event from the Instaview harness"}
+    delivery_id = request.app[DISPATCHER].send(hook, EventType.PING, data)
+    return {"webhookId": str(hook.id), "event": "ping", "deliveryId": str(delivery_id)}
+
+
+async def reset_circuit(request: web.Request) -> web.Response:
+    company = authenticate(request, "write:webhooks")
+    hook = _owned(request, company)
+    hook.close_circuit(request.app[CLOCK].now())
+    return ok(request, hook.wire())
+
+
+async def _dispatcher_ctx(app: web.Application) -> AsyncIterator[None]:
+    await app[DISPATCHER].start()
+    yield
+    await app[DISPATCHER].close()
+
+
+def register(app: web.Application) -> None:
+    """The registry, the dispatcher (its HTTP session lives in ``cleanup_ctx``), the routes."""
+    registry = WebhookRegistry()
+    dispatcher = Dispatcher(app[CONFIG], app[CLOCK], registry, DeliveryLog())
+    app[WEBHOOKS] = registry
+    app[DISPATCHER] = dispatcher
+    app.cleanup_ctx.append(_dispatcher_ctx)
+
+    def on_reset() -> None:
+        registry.reset()
+        dispatcher.reset()
+
+    app[control.RESET_HOOKS].append(on_reset)
+    add_route(app, "POST", "/webhooks", create)
+    add_route(app, "GET", "/webhooks", list_)
+    add_route(app, "GET", "/webhooks/{id}", get)
+    add_route(app, "PATCH", "/webhooks/{id}", patch)
+    add_route(app, "DELETE", "/webhooks/{id}", delete)
+    add_route(app, "POST", "/webhooks/{id}/test", test)
+    add_route(app, "POST", "/webhooks/{id}/reset-circuit", reset_circuit)
+
+
+def webhook_secrets(app: web.Application) -> Callable[[str], list[str]]:
+    """The receiver's ``SecretSource``: channel → secrets of the webhooks that POST to it."""
+    return app[WEBHOOKS].secrets_for_channel
+
+
+def enable_delivery(app: web.Application, receiver_url: str | None = None) -> Dispatcher:
+    """Make the dispatcher the app's event sink (call before the app starts). With a receiver
+    URL, each world webhook becomes a webhook to ``<receiver_url>/hooks/<channel>``, kept with
+    the same id and secret across ``/_harness/reset``."""
+    dispatcher = app[DISPATCHER]
+    app[SINK] = dispatcher
+    if receiver_url is not None:
+        base = receiver_url.rstrip("/")
+        now = app[CLOCK].now()
+        registry = app[WEBHOOKS]
+        for company in app[WORLD].companies:
+            for spec in company.webhooks:
+                url = f"{base}/hooks/{spec.channel}"
+                events = parse_events(spec.events)
+                registry.create(company.id, url, events, now, seeded=True, name=spec.name)
+    return dispatcher

@@ -1,0 +1,288 @@
+"""The dispatcher: takes the mock's events, signs them and POSTs them, with retries and a circuit.
+
+``publish`` never blocks: it builds one *delivery* per (event, subscribed webhook) and queues it.
+Deliveries run in *lanes*: one lane per (webhook, interview), so the events of one interview reach
+one webhook in the order they happened (a retrying earlier event holds back the later ones),
+while other interviews and other webhooks go ahead concurrently. Events without an interview
+(``ping``) get a lane of their own.
+
+One delivery = up to ``1 + maxRetries`` attempts. The body (``event``, ``timestamp`` = when the
+event happened, ``deliveryId``, ``data``) is serialized once and is byte-identical on every
+attempt; the signature headers carry a fresh timestamp and signature per attempt. Any 2xx is a
+success; another status (3xx included: redirects are never followed), a timeout (``timeoutMs``)
+or a connection error is a failure, retried after ``config.retry_schedule[n-1]`` seconds on the
+injectable clock (the last delay repeats if ``maxRetries`` is longer than the schedule).
+``config.circuit_threshold`` consecutive failed *attempts* open the webhook's circuit; while it is
+open, deliveries are recorded as ``skipped``. Every attempt lands in the :class:`DeliveryLog`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid4
+
+import aiohttp
+from pydantic_core import to_json
+
+from harness.clock import Clock, iso
+from harness.config import HarnessConfig
+from harness.delivery.log import DeliveryLog, Outcome
+from harness.delivery.signing import sign
+from harness.delivery.webhooks import Webhook, WebhookRegistry, url_problem
+from harness.domain.enums import EventType
+from harness.domain.events import DomainEvent
+
+log = logging.getLogger("harness.delivery")
+
+USER_AGENT = "instaview-harness-webhooks/1"
+LaneKey = tuple[UUID, UUID]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: UUID
+    webhook_id: UUID
+    event: EventType
+    interview_id: UUID | None
+    body: bytes
+
+
+def envelope(event: EventType, delivery_id: UUID, timestamp: str, data: dict[str, Any]) -> bytes:
+    """The webhook body, as it goes on the wire (contract section 4)."""
+    return to_json(
+        {"event": event.value, "timestamp": timestamp, "deliveryId": str(delivery_id), "data": data}
+    )
+
+
+class Dispatcher:
+    """An :class:`~harness.domain.events.EventSink` that delivers to the registry's webhooks."""
+
+    def __init__(
+        self,
+        config: HarnessConfig,
+        clock: Clock,
+        registry: WebhookRegistry,
+        deliveries: DeliveryLog | None = None,
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.registry = registry
+        self.log = deliveries if deliveries is not None else DeliveryLog()
+        #: Unexpected exceptions inside delivery (bugs); ``drain`` re-raises the first.
+        self.errors: list[BaseException] = []
+        self._session: aiohttp.ClientSession | None = None
+        self._lanes: dict[LaneKey, deque[Delivery]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._pending = 0
+        self._idle: list[asyncio.Future[None]] = []
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                headers={"User-Agent": USER_AGENT}, auto_decompress=False
+            )
+
+    async def close(self) -> None:
+        """Stop every lane, then close the HTTP session."""
+        await self._cancel_all()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def reset(self) -> None:
+        """Forget queued work and the attempt log (``POST /_harness/reset``)."""
+        for task in self._tasks:
+            task.cancel()
+        self.log.clear()
+        self.errors.clear()
+
+    async def _cancel_all(self) -> None:
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # -- queueing ------------------------------------------------------------------------------
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        for event in events:
+            for hook in self.registry.subscribed(event.company_id, event.type):
+                self.send(hook, event.type, event.data, event.interview_id)
+
+    def send(
+        self,
+        hook: Webhook,
+        event: EventType,
+        data: dict[str, Any],
+        interview_id: UUID | None = None,
+    ) -> UUID:
+        """Queue one delivery to ``hook``; returns its ``deliveryId``."""
+        delivery_id = uuid4()
+        body = envelope(event, delivery_id, iso(self.clock.now()), data)
+        delivery = Delivery(delivery_id, hook.id, event, interview_id, body)
+        key = (hook.id, interview_id or delivery_id)
+        self._pending += 1
+        lane = self._lanes.get(key)
+        if lane is not None:
+            lane.append(delivery)
+            return delivery_id
+        lane = self._lanes[key] = deque([delivery])
+        task = asyncio.get_running_loop().create_task(self._run_lane(key, lane))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return delivery_id
+
+    async def drain(self) -> None:
+        """Wait until every queued delivery has finished (delivered, failed or skipped)."""
+        while self._pending:
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._idle.append(waiter)
+            await waiter
+        if self.errors:
+            raise self.errors[0]
+
+    @property
+    def pending(self) -> int:
+        """Deliveries queued or in flight."""
+        return self._pending
+
+    def _finished(self, count: int) -> None:
+        self._pending -= count
+        if self._pending == 0:
+            waiters, self._idle = self._idle, []
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    async def _run_lane(self, key: LaneKey, lane: deque[Delivery]) -> None:
+        try:
+            while lane:
+                try:
+                    await self._deliver(lane[0])
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # a bug: keep it for drain(), keep the lane going
+                    log.exception("delivery %s crashed", lane[0].id)
+                    self.errors.append(exc)
+                lane.popleft()
+                self._finished(1)
+        finally:
+            left = len(lane)
+            lane.clear()
+            if self._lanes.get(key) is lane:
+                del self._lanes[key]
+            if left:
+                self._finished(left)
+
+    # -- sending -------------------------------------------------------------------------------
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        number = 0
+        while True:
+            number += 1
+            hook = self.registry.get(delivery.webhook_id)
+            reason = "webhook was deleted" if hook is None else hook.blocked
+            if hook is not None and reason is None:
+                reason = url_problem(hook.url, self.config.allow_remote_webhooks)
+            if hook is None or reason is not None:
+                url = hook.url if hook is not None else ""
+                self._record(delivery, number, url, None, None, reason, "skipped")
+                return
+            status, latency, error = await self._attempt(hook, delivery)
+            if error is None:
+                hook.record_success()
+                self._record(delivery, number, hook.url, status, latency, None, "delivered")
+                return
+            opened = hook.record_failure(self.config.circuit_threshold, self.clock.now())
+            if opened:
+                error += f"; circuit opened after {hook.consecutive_failures} failures"
+            last = opened or number > hook.max_retries
+            outcome: Outcome = "failed" if last else "retrying"
+            self._record(delivery, number, hook.url, status, latency, error, outcome)
+            if last:
+                return
+            await self.clock.sleep(self._delay(number))
+
+    def _delay(self, retry: int) -> float:
+        schedule = self.config.retry_schedule
+        if not schedule:
+            return 0.0
+        return schedule[min(retry, len(schedule)) - 1]
+
+    async def _attempt(
+        self, hook: Webhook, delivery: Delivery
+    ) -> tuple[int | None, float, str | None]:
+        """One POST: (status code, latency in ms, error or None on a 2xx)."""
+        if self._session is None:
+            raise RuntimeError("Dispatcher.start() was not awaited (the app is not running)")
+        stamp = int(self.clock.now().timestamp())
+        headers = {name: value for name, value in hook.headers}
+        headers["Content-Type"] = "application/json"
+        headers.update(
+            sign(
+                self.config.signing_scheme,
+                hook.signing_secret,
+                str(delivery.id),
+                stamp,
+                delivery.body,
+            )
+        )
+        timeout = aiohttp.ClientTimeout(total=hook.timeout_ms / 1000)
+        started = time.perf_counter()
+        status: int | None = None
+        try:
+            async with self._session.post(
+                hook.url,
+                data=delivery.body,
+                headers=headers,
+                allow_redirects=False,
+                timeout=timeout,
+            ) as response:
+                status = response.status
+                await response.read()
+        except TimeoutError:
+            error: str | None = f"timed out after {hook.timeout_ms} ms"
+        except (aiohttp.ClientError, OSError) as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        else:
+            error = None if 200 <= status < 300 else _status_error(status)
+        latency = round((time.perf_counter() - started) * 1000, 3)
+        return status, latency, error
+
+    def _record(
+        self,
+        delivery: Delivery,
+        number: int,
+        url: str,
+        status: int | None,
+        latency: float | None,
+        error: str | None,
+        outcome: Outcome,
+    ) -> None:
+        self.log.add(
+            delivery_id=delivery.id,
+            webhook_id=delivery.webhook_id,
+            event=delivery.event,
+            interview_id=delivery.interview_id,
+            attempt=number,
+            url=url,
+            status_code=status,
+            latency_ms=latency,
+            error=error,
+            at=self.clock.now(),
+            outcome=outcome,
+        )
+
+
+def _status_error(status: int) -> str:
+    if 300 <= status < 400:
+        return f"HTTP {status} (redirects are not followed)"
+    return f"HTTP {status}"

@@ -1,0 +1,234 @@
+"""Webhook configurations: who gets which events, their secrets, and each one's circuit state.
+
+A webhook with ``company_id`` set receives that company's events; one with ``company_id`` None is
+*global* and receives every company's events (created through the control API only: a key can
+only ever create webhooks for its own company). The ``signing_secret`` is 64 hex characters
+(32 random bytes); the API shows it only in the create answer. Custom header values are kept for
+sending and never rendered: responses carry ``{name, isMasked: true}``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+from uuid import UUID, uuid4
+
+from harness.clock import iso
+from harness.domain.enums import EVENT_NUMBERS, EventType
+
+DEFAULT_MAX_RETRIES = 3
+DEFAULT_TIMEOUT_MS = 30_000
+ALL_EVENTS: tuple[EventType, ...] = tuple(EventType)
+
+
+def new_secret() -> str:
+    """A fresh ``signingSecret``: 32 random bytes as 64 hex characters."""
+    return secrets.token_bytes(32).hex()
+
+
+def parse_event(value: object) -> EventType:
+    """One event named dotted (``interview.completed``), UPPER_SNAKE (``INTERVIEW_COMPLETED``)
+    or by the vendor's number (0-5, also as a digit string); raises ``ValueError`` otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 0 <= value < len(EVENT_NUMBERS):
+            return EVENT_NUMBERS[value]
+        raise ValueError(f"event number must be 0-{len(EVENT_NUMBERS) - 1}, got {value}")
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return parse_event(int(text))
+        for event in EventType:
+            if text in (event.value, event.name):
+                return event
+    names = ", ".join(e.value for e in EventType)
+    raise ValueError(f"unknown event {value!r}; use one of {names} (or UPPER_SNAKE, or 0-5)")
+
+
+def parse_events(values: Iterable[object]) -> list[EventType]:
+    """Several events, duplicates dropped, order kept; ``"*"`` means every event."""
+    out: list[EventType] = []
+    for value in values:
+        for event in ALL_EVENTS if value == "*" else (parse_event(value),):
+            if event not in out:
+                out.append(event)
+    return out
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """``localhost`` (and ``*.localhost``) or a loopback IP literal."""
+    if not host:
+        return False
+    name = host.strip("[]").lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def url_problem(url: str, allow_remote: bool) -> str | None:
+    """Why ``url`` cannot be a webhook target, or None when it can."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError as exc:
+        return f"not a valid URL: {exc}"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an absolute http:// or https:// URL"
+    if not allow_remote and not is_loopback_host(parts.hostname):
+        return (
+            f"host {parts.hostname!r} is not loopback; the harness delivers to localhost only "
+            "unless started with --allow-remote-webhooks"
+        )
+    return None
+
+
+@dataclass
+class Webhook:
+    id: UUID
+    company_id: UUID | None
+    url: str
+    events: list[EventType]
+    signing_secret: str
+    created_at: datetime
+    updated_at: datetime
+    name: str | None = None
+    description: str | None = None
+    #: ``(name, value)`` pairs sent with every delivery; values never cross the API.
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    is_active: bool = True
+    max_retries: int = DEFAULT_MAX_RETRIES
+    timeout_ms: int = DEFAULT_TIMEOUT_MS
+    consecutive_failures: int = 0
+    circuit_opened_at: datetime | None = None
+
+    def subscribes(self, event: EventType) -> bool:
+        return event in self.events
+
+    @property
+    def blocked(self) -> str | None:
+        """Why nothing may be sent now (circuit open or switched off), or None."""
+        if self.circuit_opened_at is not None:
+            return f"circuit open since {iso(self.circuit_opened_at)}; POST reset-circuit"
+        if not self.is_active:
+            return "webhook is inactive"
+        return None
+
+    def record_success(self) -> None:
+        self.consecutive_failures = 0
+
+    def record_failure(self, threshold: int, now: datetime) -> bool:
+        """Count a failed attempt; True when this one opened the circuit."""
+        self.consecutive_failures += 1
+        if self.consecutive_failures >= threshold and self.circuit_opened_at is None:
+            self.circuit_opened_at = now
+            self.is_active = False
+            self.updated_at = now
+            return True
+        return False
+
+    def close_circuit(self, now: datetime) -> None:
+        self.circuit_opened_at = None
+        self.consecutive_failures = 0
+        self.is_active = True
+        self.updated_at = now
+
+    def wire(self, *, with_secret: bool = False) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "id": str(self.id),
+            "companyId": str(self.company_id) if self.company_id else None,
+            "url": self.url,
+            "name": self.name,
+            "description": self.description,
+            "events": [e.value for e in self.events],
+            "headers": [{"name": name, "isMasked": True} for name, _ in self.headers],
+            "isActive": self.is_active,
+            "maxRetries": self.max_retries,
+            "timeoutMs": self.timeout_ms,
+            "consecutiveFailures": self.consecutive_failures,
+            "circuitOpenedAt": iso(self.circuit_opened_at) if self.circuit_opened_at else None,
+            "createdAt": iso(self.created_at),
+            "updatedAt": iso(self.updated_at),
+        }
+        if with_secret:
+            body["signingSecret"] = self.signing_secret
+        return body
+
+
+class WebhookRegistry:
+    """Every webhook of one mock API, oldest first; ``seeded`` ones come back on reset."""
+
+    def __init__(self) -> None:
+        self._hooks: dict[UUID, Webhook] = {}
+        self._seeded: list[Webhook] = []
+
+    def add(self, hook: Webhook) -> Webhook:
+        self._hooks[hook.id] = hook
+        return hook
+
+    def create(
+        self,
+        company_id: UUID | None,
+        url: str,
+        events: Sequence[EventType],
+        now: datetime,
+        *,
+        seeded: bool = False,
+        **fields: Any,
+    ) -> Webhook:
+        """A new webhook with a fresh id and secret; ``seeded`` ones come back on reset."""
+        hook = Webhook(
+            id=uuid4(),
+            company_id=company_id,
+            url=url,
+            events=list(events),
+            signing_secret=new_secret(),
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        if seeded:
+            self._seeded.append(_copy(hook))
+        return self.add(hook)
+
+    def reset(self) -> None:
+        """Back to the world's webhooks, with fresh circuits."""
+        self._hooks.clear()
+        for hook in self._seeded:
+            self.add(_copy(hook))
+
+    def get(self, hook_id: UUID) -> Webhook | None:
+        return self._hooks.get(hook_id)
+
+    def remove(self, hook_id: UUID) -> None:
+        self._hooks.pop(hook_id, None)
+
+    def all(self) -> list[Webhook]:
+        return list(self._hooks.values())
+
+    def of_company(self, company_id: UUID | None) -> list[Webhook]:
+        return [h for h in self._hooks.values() if h.company_id == company_id]
+
+    def subscribed(self, company_id: UUID, event: EventType) -> list[Webhook]:
+        """The company's webhooks and the global ones that take ``event`` (active or not)."""
+        return [
+            h
+            for h in self._hooks.values()
+            if h.company_id in (company_id, None) and h.subscribes(event)
+        ]
+
+    def secrets_for_channel(self, channel: str) -> list[str]:
+        """The secrets of every webhook whose URL is ``…/hooks/<channel>``: what the receiver
+        needs to verify what arrives on that channel (a ``SecretSource``)."""
+        path = f"/hooks/{channel}"
+        return [h.signing_secret for h in self._hooks.values() if urlsplit(h.url).path == path]
+
+
+def _copy(hook: Webhook) -> Webhook:
+    return replace(hook, events=list(hook.events), headers=list(hook.headers))
