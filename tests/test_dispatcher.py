@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -208,10 +209,12 @@ async def test_events_of_one_interview_stay_in_order_while_others_go_ahead(
     api = await make(use_clock=clock)
     await add_hook(api, target)
     target.script.append(500)  # the first attempt of the first event fails
-    held = (await api.post("/interviews", full_inline_body())).data["id"]
-    await api.post(f"/_harness/interviews/{held}/start")
-    await clock.sleeping.wait()  # its retry waits for virtual time
-    await api.post(f"/_harness/interviews/{held}/complete", {"durationMinutes": 3})
+    started = await api.post("/interviews", full_inline_body())  # no scheduleTime: starts now
+    assert started.data["status"] == "IN_PROGRESS"
+    held = started.data["id"]
+    await clock.sleeping.wait()  # interview.started failed once; its retry waits for the clock
+    done = await api.post(f"/_harness/interviews/{held}/complete", {"durationMinutes": 3})
+    assert done.status == 200
     other = (await api.post("/interviews", full_inline_body(isTest=True))).data["id"]
     await target.wait_for(3)  # the other interview's two events get through meanwhile
     assert [(r.json["data"]["interviewId"], r.event) for r in target.received] == [
@@ -358,3 +361,31 @@ async def test_bad_delivery_filters(make: Make) -> None:
         reply = await api.get(f"/_harness/deliveries{query}")
         assert reply.status == 400
         assert reply.fields == [field]
+
+
+async def test_control_api_lifecycle_events_are_delivered(
+    make: Make, target: Target, clock: SteppingClock
+) -> None:
+    api = await make()
+    await add_hook(api, target)
+    later = {"scheduleTime": (clock.now() + timedelta(days=1)).isoformat()}
+    one = (await api.post("/interviews", full_inline_body(**later))).data["id"]
+    two = (await api.post("/interviews", full_inline_body(**later))).data["id"]
+    await api.post(f"/_harness/interviews/{one}/start")
+    await api.post(f"/_harness/interviews/{one}/complete", {"analysisFails": True})
+    await api.post(f"/_harness/interviews/{two}/fail", {"code": "NO_ANSWER", "message": "busy"})
+    await dispatcher_of(api).drain()
+    by_interview = {
+        i: [r.json for r in target.received if r.json["data"]["interviewId"] == i]
+        for i in (one, two)
+    }
+    assert [b["event"] for b in by_interview[one]] == [
+        "interview.started",
+        "interview.completed",
+        "analysis.failed",
+    ]
+    assert [b["data"]["status"] for b in by_interview[one][:2]] == ["IN_PROGRESS", "COMPLETED"]
+    (failed,) = by_interview[two]
+    assert failed["event"] == "interview.failed"
+    assert failed["data"]["error"] == {"code": "NO_ANSWER", "message": "busy"}
+    assert failed["data"]["isTest"] is False
