@@ -389,3 +389,33 @@ async def test_control_api_lifecycle_events_are_delivered(
     assert failed["event"] == "interview.failed"
     assert failed["data"]["error"] == {"code": "NO_ANSWER", "message": "busy"}
     assert failed["data"]["isTest"] is False
+
+
+async def test_reset_cancels_queued_work(make: Make, target: Target) -> None:
+    clock = SignallingClock()
+    api = await make(use_clock=clock)
+    hook = await add_hook(api, target)
+    target.script.append(500)
+    await api.post(f"/webhooks/{hook['id']}/test")
+    await clock.sleeping.wait()  # a retry is waiting for the clock
+    await api.post("/_harness/reset")
+    await dispatcher_of(api).drain()
+    assert dispatcher_of(api).pending == 0
+    assert await attempts(api) == []
+    assert (await api.get(f"/webhooks/{hook['id']}")).status == 404
+
+
+async def test_control_api_pings_global_webhooks(make: Make, target: Target) -> None:
+    api = await make()
+    body = {"url": target.url("all"), "events": ["ping"]}
+    hook = (await api.post("/_harness/webhooks", body)).data
+    assert (await api.post(f"/_harness/webhooks/{hook['id']}/test")).status == 200
+    await dispatcher_of(api).drain()
+    assert target.events() == ["ping"]
+    missing = await api.post("/_harness/webhooks/99999999-9999-4999-8999-999999999999/test")
+    assert missing.status == 404
+    unknown = await api.post(
+        "/_harness/webhooks", {**body, "companyId": "99999999-9999-4999-8999-999999999999"}
+    )
+    assert unknown.status == 404
+    assert unknown.error["details"]["resourceType"] == "Company"

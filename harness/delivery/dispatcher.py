@@ -101,6 +101,7 @@ class Dispatcher:
         """Forget queued work and the attempt log (``POST /_harness/reset``)."""
         for task in self._tasks:
             task.cancel()
+        self._lanes.clear()  # new work starts new lanes; the cancelled ones account for theirs
         self.log.clear()
         self.errors.clear()
 
