@@ -46,6 +46,7 @@ def reset_world(app: web.Application) -> None:
 
 
 async def health(request: web.Request) -> web.Response:
+    _loopback_only(request)
     return ok(request, {"status": "ok"})
 
 

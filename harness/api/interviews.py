@@ -7,7 +7,7 @@ from aiohttp import web
 from harness.domain.enums import InterviewStatus
 from harness.domain.interviews import create_interview
 from harness.domain.requests import CreateInterview
-from harness.errors import AccessDenied, NotFound, ValidationFailed
+from harness.errors import ValidationFailed
 
 from .auth import authenticate
 from .body import path_uuid, query_uuid, read_model
@@ -37,11 +37,8 @@ async def list_(request: web.Request) -> web.Response:
     company = authenticate(request, "read:interviews")
     store = request.app[STORE]
     candidate_id = query_uuid(request, "candidateId", required=True)
-    candidate = store.candidates.get(candidate_id)  # type: ignore[arg-type]
-    if candidate is None:
-        raise NotFound("Candidate", str(candidate_id))
-    if candidate.company_id != company.id:
-        raise AccessDenied("Candidate", str(candidate_id))
+    assert candidate_id is not None
+    store.candidates.owned(candidate_id, company)  # 404 when missing or deleted, 403 if foreign
     agent_id = query_uuid(request, "agentId")
     status = request.query.get("status")
     if status is not None and status not in InterviewStatus.__members__:

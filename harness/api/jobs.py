@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel
 
-from harness.domain.enums import JobStatus
+from harness.domain.enums import Experience, JobStatus
 from harness.domain.models import Company, Job
 from harness.domain.requests import JobCreate, JobPatch
 from harness.errors import ValidationFailed
@@ -29,6 +29,8 @@ def _fields(body: BaseModel, record: Any) -> dict[str, Any]:
             fields[name] = []
     if "metadata" in fields and fields["metadata"] is None:
         fields["metadata"] = {}
+    if "experience" in fields and fields["experience"] is None:  # null clears it
+        fields["experience"] = Experience.UNDEFINED
     return fields
 
 

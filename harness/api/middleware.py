@@ -45,6 +45,7 @@ async def envelope_middleware(request: web.Request, handler: Handler) -> web.Str
                 {"allowed": sorted(exc.allowed_methods)},
             ),
         )
+        response.headers["Allow"] = ", ".join(sorted(exc.allowed_methods))
     except web.HTTPNotFound:
         response = error_response(
             request,

@@ -6,7 +6,8 @@ these models accept and reject the same documents as the request schemas.
 
 from __future__ import annotations
 
-from datetime import date
+import math
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -16,7 +17,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainValidator,
     StringConstraints,
+    TypeAdapter,
+    ValidationError,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
@@ -47,7 +51,10 @@ E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"
 
 
 def _depth_and_keys(value: Any, level: int) -> tuple[int, int]:
-    """The deepest object level in ``value`` and the keys counted at every level."""
+    """The deepest object level in ``value`` and the keys counted at every level.
+    JSON has no NaN or Infinity (the parser lets them, and 1e400, through): rejected here."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("metadata numbers must be finite")
     if isinstance(value, dict):
         depth, keys = level, len(value)
         for child in value.values():
@@ -77,6 +84,36 @@ def check_metadata(value: dict[str, Any]) -> dict[str, Any]:
 
 
 Metadata = Annotated[dict[str, Any], AfterValidator(check_metadata)]
+
+_DATE = TypeAdapter(date, config=ConfigDict(strict=True))
+_AWARE_DATETIME = TypeAdapter(AwareDatetime, config=ConfigDict(strict=True))
+
+
+def _date_or_aware_datetime(value: Any) -> date | datetime:
+    """A date (``YYYY-MM-DD``) or a date-time with an offset, as one field: a plain union would
+    report its members (``gdprExpiryDate.date``, ``gdprExpiryDate.datetime``) as fields."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("a date-time must carry a UTC offset")
+        return value
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a date (YYYY-MM-DD) or a date-time with a UTC offset")
+    adapter = _DATE if len(value) <= len("YYYY-MM-DD") else _AWARE_DATETIME
+    try:
+        parsed: date | datetime = adapter.validate_strings(value)
+    except ValidationError as exc:
+        reason = exc.errors(include_url=False)[0]["msg"]
+        raise ValueError(
+            f"{value!r} is not a date (YYYY-MM-DD) or a date-time with a UTC offset: {reason}"
+        ) from exc
+    return parsed
+
+
+DateOrDateTime = Annotated[
+    date | datetime, PlainValidator(_date_or_aware_datetime, json_schema_input_type=str)
+]
 Name100 = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=254)]
 Phone = Annotated[str, StringConstraints(pattern=E164_PATTERN)]
@@ -97,6 +134,7 @@ class WireModel(BaseModel):
         alias_generator=to_camel,
         populate_by_name=True,
         frozen=True,
+        allow_inf_nan=False,
     )
 
 
@@ -108,7 +146,7 @@ class CandidateFields(WireModel):
 
     email: Email | None = None
     phone_number: Phone | None = None
-    gdpr_expiry_date: date | AwareDatetime | None = None
+    gdpr_expiry_date: DateOrDateTime | None = None
     job_ids: Annotated[list[UUID], Field(max_length=50)] | None = None
     job_id: UUID | None = None
     status: CandidateStatus | None = None
@@ -129,7 +167,7 @@ class CandidateCreate(CandidateFields):
 class CandidateInline(CandidateCreate):
     """An inline candidate in ``POST /interviews``: ``gdprExpiryDate`` is required there."""
 
-    gdpr_expiry_date: date | AwareDatetime
+    gdpr_expiry_date: DateOrDateTime
 
 
 class CandidatePatch(CandidateFields):
