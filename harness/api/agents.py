@@ -50,9 +50,8 @@ AGENTS: Resource[Agent] = Resource(
     record=Agent,
     create_model=AgentCreate,
     patch_model=AgentPatch,
-    required=frozenset(
-        {"name", "type", "focus", "language", "duration", "background_sound", "questions"}
-    ),
+    # ``questions: null`` clears the list (see _fields), as list fields of jobs do.
+    required=frozenset({"name", "type", "focus", "language", "duration", "background_sound"}),
     check=_check,
     list_filter=_no_filter,
     to_fields=_fields,

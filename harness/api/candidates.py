@@ -41,7 +41,9 @@ def to_fields(body: BaseModel, record: Any) -> dict[str, Any]:
     single = fields.pop("job_id", None)
     if single is not None:
         base = fields.get("job_ids") or (record.job_ids if record is not None else [])
-        fields["job_ids"] = list(dict.fromkeys([*base, single]))
+        fields["job_ids"] = [*base, single]
+    if fields.get("job_ids") is not None:  # a set of assignments: [J, J] is one, not two
+        fields["job_ids"] = list(dict.fromkeys(fields["job_ids"]))
     if "metadata" in fields and fields["metadata"] is None:
         fields["metadata"] = {}
     return fields
