@@ -12,6 +12,9 @@ from pydantic import ValidationError
 
 from harness.config import DEFAULT_WORLD, HarnessConfig, parse_retry_schedule
 from harness.errors import ConfigError
+from harness.tools.commands import COMMANDS as TOOL_COMMANDS
+from harness.tools.commands import add_parsers as add_tool_parsers
+from harness.tools.commands import run as run_tool
 
 
 def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="instaview-harness", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     _serve_parser(sub)
+    add_tool_parsers(sub)
     return parser
 
 
@@ -58,6 +62,8 @@ def serve_config(args: argparse.Namespace) -> HarnessConfig:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in TOOL_COMMANDS:
+            return run_tool(args)
         if args.command == "serve":
             from harness.runtime import serve_forever
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from harness.clock import iso
 from harness.config import FIXTURES_DIR
-from harness.errors import HarnessError
+from harness.errors import ConfigError
 
 REQUEST_FIXTURES = FIXTURES_DIR / "requests"
 WEBHOOK_FIXTURES = FIXTURES_DIR / "webhooks"
@@ -27,7 +27,7 @@ _PLACEHOLDER = re.compile(r"^\{\{now(?:([+-])(\d+)([smhd]))?\}\}$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
-class UnreadableInput(HarnessError):
+class UnreadableInput(ConfigError):
     """A path the tools cannot read or parse (missing file, not JSON, unknown database)."""
 
 

@@ -186,7 +186,15 @@ MUTATIONS: tuple[tuple[str, str, str, Any, str, str], ...] = (
      _DELETE, "required", "ping data carries webhookId"),
     ("metadata-not-object", "interview.started", "/data/metadata",
      ["A-1042"], "type", "metadata is an object"),
+    ("unknown-event", "ping", "/event",
+     "interview.paused", "enum", "event is one of the six known names"),
+    ("delivery-id-not-uuid", "ping", "/deliveryId",
+     "delivery-42", "pattern", "deliveryId is a UUID"),
+    ("unexpected-top-level-field", "interview.completed", "/attempt",
+     2, "additionalProperties", "the envelope has exactly event, timestamp, deliveryId, data"),
 )  # fmt: skip
+#: Where the violation is reported when it is not at the mutated pointer itself.
+_REPORTED_AT = {"additionalProperties": "", "required": None}
 
 
 def _apply(payload: dict[str, Any], pointer: str, value: Any) -> dict[str, Any]:
@@ -205,7 +213,9 @@ def _apply(payload: dict[str, Any], pointer: str, value: Any) -> dict[str, Any]:
 def invalid_payloads(valid: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     out = {}
     for name, base, pointer, value, keyword, description in MUTATIONS:
-        at = pointer.rsplit("/", 1)[0] if value is _DELETE else pointer
+        at = _REPORTED_AT.get(keyword, pointer)
+        if at is None:  # a missing property is reported on its parent
+            at = pointer.rsplit("/", 1)[0]
         out[name] = {
             "description": f"{description} (from {base}.json)",
             "violation": {"instancePath": at, "keyword": keyword},

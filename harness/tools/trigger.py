@@ -1,0 +1,119 @@
+"""``instaview-harness trigger EVENT``: one realistic signed event, built from the event's fixture
+(``fixtures/webhooks/<event>.json``) with a fresh ``deliveryId`` and timestamp, and
+``--set data.metadata.x=1`` overrides (values parsed as JSON when they parse, else strings)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+from uuid import uuid4
+
+import aiohttp
+
+from harness.clock import iso
+from harness.delivery.webhooks import parse_event
+from harness.errors import ConfigError
+from harness.tools.corpus import WEBHOOK_FIXTURES, Payload, webhook_fixture
+from harness.tools.replay import SendResult, send_one
+from harness.tools.send import USER_AGENT, Target, check_target
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """``data.metadata.x=1`` → (["data", "metadata", "x"], 1)."""
+    path, sep, raw = text.partition("=")
+    if not sep or not path.strip():
+        raise ConfigError(f"--set {text!r}: use PATH=VALUE, e.g. data.metadata.atsId=A-7")
+    try:
+        value: Any = json.loads(raw)
+    except ValueError:
+        value = raw
+    return path.strip().split("."), value
+
+
+def set_path(doc: dict[str, Any], parts: list[str], value: Any) -> None:
+    """Sets ``value`` at the dotted path, creating objects on the way; list items by index."""
+    target: Any = doc
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        where = ".".join(parts[: depth + 1])
+        if isinstance(target, list):
+            if not part.isdigit() or int(part) >= len(target):
+                raise ConfigError(f"--set {where}: no such list item")
+            if last:
+                target[int(part)] = value
+            else:
+                target = target[int(part)]
+        elif isinstance(target, dict):
+            if last:
+                target[part] = value
+            else:
+                if not isinstance(target.get(part), dict | list):
+                    target[part] = {}
+                target = target[part]
+        else:
+            raise ConfigError(f"--set {where}: the parent is not an object or a list")
+
+
+def build_event(
+    event: str,
+    overrides: Sequence[str] = (),
+    is_test: bool | None = None,
+    now: datetime | None = None,
+    directory: Path = WEBHOOK_FIXTURES,
+) -> dict[str, Any]:
+    """The fixture of ``event`` with a fresh ``deliveryId`` and ``timestamp``, the test/live
+    switch applied to ``data.isTest`` and ``data.metadata.isTest``, then the overrides."""
+    try:
+        name = parse_event(event).value
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    doc = copy.deepcopy(webhook_fixture(name, directory))
+    doc["deliveryId"] = str(uuid4())
+    doc["timestamp"] = iso(now or datetime.now(UTC))
+    data = doc.get("data")
+    if is_test is not None and isinstance(data, dict) and "isTest" in data:
+        data["isTest"] = is_test
+        metadata = data.get("metadata")
+        if isinstance(metadata, dict):
+            if is_test:
+                metadata["isTest"] = True
+            else:
+                metadata.pop("isTest", None)
+    for text in overrides:
+        set_path(doc, *parse_override(text))
+    return doc
+
+
+async def trigger(
+    event: str,
+    target: Target,
+    overrides: Sequence[str] = (),
+    is_test: bool | None = None,
+) -> tuple[dict[str, Any], SendResult]:
+    """Builds and sends one event; returns it and the handler's answer."""
+    doc = build_event(event, overrides, is_test)
+    async with aiohttp.ClientSession(headers={"User-Agent": USER_AGENT}) as session:
+        result = await send_one(session, target, Payload(f"trigger {doc.get('event')}", doc))
+    return doc, result
+
+
+async def run(
+    event: str,
+    target: Target,
+    overrides: Sequence[str] = (),
+    is_test: bool | None = None,
+    *,
+    allow_remote: bool = False,
+    out: TextIO = sys.stdout,
+) -> int:
+    """The command: prints the delivery and the answer; 0 on a 2xx, 1 otherwise."""
+    check_target(target, allow_remote)
+    doc, result = await trigger(event, target, overrides, is_test)
+    print(f"sent {doc.get('event')} deliveryId={result.delivery_id} to {target.url}", file=out)
+    print(result.line(), file=out)
+    return 0 if result.ok else 1

@@ -1,0 +1,78 @@
+"""``instaview-harness validate``: payload files, directories or a capture database against the
+event schemas; every violation printed with its instance path, message and schema path."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from harness.schemas import SchemaSet, Violation, default_schemas
+from harness.tools.corpus import Payload, UnreadableInput, load_payloads
+
+EVENT_SCHEMA = "events/event"
+
+
+@dataclass(frozen=True)
+class Finding:
+    source: str
+    violation: Violation
+
+    def __str__(self) -> str:
+        v = self.violation
+        return f"{self.source}: {v.instance_path or '/'}: {v.message} (schema {v.schema_path})"
+
+
+@dataclass
+class ValidationReport:
+    checked: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def invalid_sources(self) -> list[str]:
+        return sorted({f.source for f in self.findings})
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"{self.checked} payload(s) checked: all valid"
+        bad = len(self.invalid_sources)
+        return (
+            f"{self.checked} payload(s) checked: {bad} invalid, {len(self.findings)} violation(s)"
+        )
+
+
+def validate_payloads(
+    payloads: Iterable[Payload], schemas: SchemaSet | None = None, schema: str = EVENT_SCHEMA
+) -> ValidationReport:
+    """Every violation of every payload (labelled wrappers are checked like any payload)."""
+    schemas = schemas or default_schemas()
+    report = ValidationReport()
+    for payload in payloads:
+        report.checked += 1
+        for violation in schemas.violations(payload.body, schema):
+            report.findings.append(Finding(payload.source, violation))
+    return report
+
+
+def validate_paths(paths: Iterable[Path], schemas: SchemaSet | None = None) -> ValidationReport:
+    """Raises :class:`UnreadableInput` when a path cannot be read."""
+    return validate_payloads(load_payloads(paths), schemas)
+
+
+def run(paths: Iterable[Path], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """The command: 0 when clean, 1 on any violation, 2 on unreadable input."""
+    try:
+        report = validate_paths(paths)
+    except UnreadableInput as exc:
+        print(f"instaview-harness validate: {exc}", file=err)
+        return 2
+    for finding in report.findings:
+        print(finding, file=out)
+    print(report.summary(), file=out)
+    return 0 if report.ok else 1
