@@ -15,7 +15,6 @@ from harness.delivery.signing import SCHEMES, Scheme
 from harness.tools.send import Target
 
 COMMANDS = frozenset({"validate", "replay", "trigger", "matrix"})
-SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _target_flags(p: argparse.ArgumentParser, schemes: tuple[str, ...] = SCHEMES) -> None:
@@ -25,7 +24,7 @@ def _target_flags(p: argparse.ArgumentParser, schemes: tuple[str, ...] = SCHEMES
     p.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --to host")
 
 
-def add_parsers(sub: SubParsers) -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("validate", help="check payload files or a capture database")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".json, dir or .sqlite3")
 

@@ -225,9 +225,10 @@ async def run(
     schemes: tuple[Scheme, ...],
     *,
     allow_remote: bool = False,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> int:
     """The command: one matrix per scheme; 0 when every case was answered as expected."""
+    out = out or sys.stdout
     ok = True
     for scheme in schemes:
         report = await run_matrix_async(url, secret, scheme, allow_remote=allow_remote)

@@ -160,10 +160,12 @@ async def run(
     report_path: Path | None = None,
     concurrency: int = 4,
     allow_remote: bool = False,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:
     """The command: 0 when every answer was 2xx, 1 otherwise; bad input raises."""
+    out = out or sys.stdout
+    err = err or sys.stderr
     check_target(target, allow_remote)
     if report_path is not None and report_path.suffix not in (".xml", ".json"):
         raise ConfigError(f"--report {report_path}: use a .xml (JUnit) or .json file name")

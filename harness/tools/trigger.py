@@ -109,9 +109,10 @@ async def run(
     is_test: bool | None = None,
     *,
     allow_remote: bool = False,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> int:
     """The command: prints the delivery and the answer; 0 on a 2xx, 1 otherwise."""
+    out = out or sys.stdout
     check_target(target, allow_remote)
     doc, result = await trigger(event, target, overrides, is_test)
     print(f"sent {doc.get('event')} deliveryId={result.delivery_id} to {target.url}", file=out)

@@ -65,8 +65,10 @@ def validate_paths(paths: Iterable[Path], schemas: SchemaSet | None = None) -> V
     return validate_payloads(load_payloads(paths), schemas)
 
 
-def run(paths: Iterable[Path], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run(paths: Iterable[Path], out: TextIO | None = None, err: TextIO | None = None) -> int:
     """The command: 0 when clean, 1 on any violation, 2 on unreadable input."""
+    out = out or sys.stdout
+    err = err or sys.stderr
     try:
         report = validate_paths(paths)
     except UnreadableInput as exc:
