@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import cast
 
 from harness.delivery.signing import SCHEMES, Scheme
-from harness.tools.send import Target
+from harness.tools.send import Target, check_target
 
 COMMANDS = frozenset({"validate", "replay", "trigger", "matrix"})
 
@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         from harness.tools import validate
 
         return validate.run(args.paths)
+    check_target(_target(args), args.allow_remote)  # before any event loop starts
     if args.command == "replay":
         from harness.tools import replay
 
@@ -72,7 +73,10 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     if args.command == "trigger":
+        from harness.delivery.webhooks import parse_event
         from harness.tools import trigger
+
+        parse_event(args.event)  # an unknown name fails here, before any event loop starts
 
         return asyncio.run(
             trigger.run(

@@ -210,6 +210,11 @@ def _apply(payload: dict[str, Any], pointer: str, value: Any) -> dict[str, Any]:
     return doc
 
 
+def _own_delivery(payload: dict[str, Any], name: str) -> dict[str, Any]:
+    """An invalid payload gets its own deliveryId, so replaying the corpus never dedupes it."""
+    return {**payload, "deliveryId": str(uuid5(NAMESPACE_URL, f"instaview-harness:invalid:{name}"))}
+
+
 def invalid_payloads(valid: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     out = {}
     for name, base, pointer, value, keyword, description in MUTATIONS:
@@ -219,7 +224,7 @@ def invalid_payloads(valid: dict[str, dict[str, Any]]) -> dict[str, dict[str, An
         out[name] = {
             "description": f"{description} (from {base}.json)",
             "violation": {"instancePath": at, "keyword": keyword},
-            "payload": _apply(valid[base], pointer, value),
+            "payload": _apply(_own_delivery(valid[base], name), pointer, value),
         }
     return out
 
