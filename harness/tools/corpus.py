@@ -138,5 +138,6 @@ def webhook_fixture(event: str, directory: Path = WEBHOOK_FIXTURES) -> dict[str,
         known = sorted(p.stem for p in directory.glob("*.json") if "--" not in p.stem)
         raise UnreadableInput(f"no fixture for event {event!r}; known: {', '.join(known)}")
     doc = read_json(path)
-    assert isinstance(doc, dict)
+    if not isinstance(doc, dict):
+        raise UnreadableInput(f"{path}: a webhook fixture must be a JSON object")
     return doc
