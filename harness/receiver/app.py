@@ -1,16 +1,277 @@
-"""Placeholder receiver until the capture app lands (issue 3): answers 204 to any hook."""
+"""The receiver's HTTP surface: capture hooks, list and wait for captures, script answers.
+
+Routes (answers are JSON; errors are ``{"error": code, "message": text}``)::
+
+    POST   /hooks/{channel}            capture anything; answer 204 (or as scripted; 413 if too
+                                       large), header X-Harness-Capture-Id
+    GET    /events?event=&interviewId=&channel=&deliveryId=&after=&limit=
+                                       {"items": [capture...], "count": n}, oldest first
+    GET    /events/wait?...&timeout=S  200 capture | 408 {"error": "timeout", ..., "arrived"}
+    GET    /events/{id}                200 capture | 404
+    GET    /events/{id}/raw            the exact bytes captured, with their Content-Type
+    DELETE /events                     {"deleted": n}
+    GET    /channels                   {"items": [script...]}
+    PUT|POST /channels/{channel}/script  {status, delayMs, failFirst} → 200 script
+    GET    /channels/{channel}/script  200 script | 404
+    DELETE /channels/{channel}/script  204
+    GET    /health                     {"status": "ok", "captures": n}
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
 from aiohttp import web
 
+from harness.clock import Clock, RealClock
+from harness.config import HarnessConfig
+from harness.delivery.signing import Scheme
+from harness.receiver.capture import Inspector, SecretSource, flat_headers, no_secrets, read_body
+from harness.receiver.script import ScriptError, Scripts, parse_script
+from harness.receiver.waiters import ReceiverClosing, Waiters
+from harness.schemas import SchemaSet, default_schemas
+from harness.store.captures import CaptureQuery, CaptureStore
 
-async def _accept(request: web.Request) -> web.Response:
-    await request.read()
+log = logging.getLogger("harness.receiver")
+
+DEFAULT_DB = HarnessConfig.model_fields["db_path"].default
+DEFAULT_WAIT_SECONDS = 10.0
+MAX_WAIT_SECONDS = 600.0
+#: How many captures a timed-out wait lists (the newest).
+ARRIVED_SHOWN = 100
+
+STORE = web.AppKey("receiver_store", CaptureStore)
+INSPECTOR = web.AppKey("receiver_inspector", Inspector)
+WAITERS = web.AppKey("receiver_waiters", Waiters)
+SCRIPTS = web.AppKey("receiver_scripts", Scripts)
+CLOSING = web.AppKey("receiver_closing", asyncio.Event)
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> web.Response:
+    return web.json_response({"error": code, "message": message, **extra}, status=status)
+
+
+class BadQuery(ValueError):
+    pass
+
+
+def _int_param(request: web.Request, name: str, low: int) -> int | None:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadQuery(f"{name} must be an integer, got {raw!r}") from None
+    if value < low:
+        raise BadQuery(f"{name} must be >= {low}")
+    return value
+
+
+def _query(request: web.Request) -> CaptureQuery:
+    q = request.query
+    return CaptureQuery(
+        event=q.get("event") or None,
+        interview_id=q.get("interviewId") or None,
+        channel=q.get("channel") or None,
+        delivery_id=q.get("deliveryId") or None,
+        after=_int_param(request, "after", 0) or 0,
+        limit=_int_param(request, "limit", 1),
+    )
+
+
+async def capture_hook(request: web.Request) -> web.StreamResponse:
+    app = request.app
+    inspector = app[INSPECTOR]
+    channel = request.match_info["channel"]
+    body, size = await read_body(request, inspector.max_body_bytes)
+    if size > len(body):
+        status, delay_ms = 413, 0  # a scripted attempt is not used up by an oversized body
+    else:
+        answer = app[SCRIPTS].answer(channel)
+        status, delay_ms = answer.status, answer.delay_ms
+    capture = inspector.inspect(
+        channel, flat_headers(request.headers), body, size, status, delay_ms
+    )
+    try:
+        stored = app[STORE].add(capture)
+    except Exception:
+        log.exception("could not store a capture on channel %s", channel)
+        return _error(500, "store_failed", "the capture could not be stored (see the log)")
+    app[WAITERS].notify(stored)
+    if delay_ms:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(app[CLOSING].wait(), delay_ms / 1000)
+    headers = {"X-Harness-Capture-Id": str(stored.id)}
+    if status == 204:
+        return web.Response(status=204, headers=headers)
+    payload: dict[str, Any] = {"captureId": stored.id, "scripted": status != 413, "status": status}
+    if status == 413:
+        payload["error"] = (
+            f"body larger than {inspector.max_body_bytes} bytes (captured, truncated)"
+        )
+    return web.json_response(payload, status=status, headers=headers)
+
+
+async def list_events(request: web.Request) -> web.Response:
+    try:
+        query = _query(request)
+    except BadQuery as exc:
+        return _error(400, "bad_query", str(exc))
+    items = [c.wire() for c in request.app[STORE].scan(query)]
+    return web.json_response({"items": items, "count": len(items)}, dumps=_dumps)
+
+
+async def wait_event(request: web.Request) -> web.Response:
+    try:
+        query = _query(request)
+        timeout = float(request.query.get("timeout") or DEFAULT_WAIT_SECONDS)
+    except (BadQuery, ValueError) as exc:
+        return _error(400, "bad_query", str(exc))
+    if not 0 <= timeout <= MAX_WAIT_SECONDS:
+        return _error(400, "bad_query", f"timeout must be between 0 and {MAX_WAIT_SECONDS}")
+    store = request.app[STORE]
+    try:
+        found = await request.app[WAITERS].wait(store, query, timeout)
+    except TimeoutError:
+        seen = CaptureQuery(after=query.after)
+        total = store.count(seen)
+        newest = store.find(CaptureQuery(after=max(query.after, store.last_id() - ARRIVED_SHOWN)))
+        return _error(
+            408,
+            "timeout",
+            f"no capture matching {query.wire() or 'anything'} within {timeout:g}s; "
+            f"{total} other capture(s) arrived",
+            query=query.wire(),
+            timeout=timeout,
+            arrivedCount=total,
+            arrived=[c.summary() for c in newest[-ARRIVED_SHOWN:]],
+        )
+    except ReceiverClosing as exc:
+        return _error(503, "shutting_down", str(exc))
+    return web.json_response(found.wire(), dumps=_dumps)
+
+
+def _capture_id(request: web.Request) -> int:
+    return int(request.match_info["id"])
+
+
+async def get_event(request: web.Request) -> web.Response:
+    found = request.app[STORE].get(_capture_id(request))
+    if found is None:
+        return _error(404, "not_found", f"no capture {request.match_info['id']}")
+    return web.json_response(found.wire(), dumps=_dumps)
+
+
+async def get_raw(request: web.Request) -> web.Response:
+    found = request.app[STORE].get(_capture_id(request))
+    if found is None:
+        return _error(404, "not_found", f"no capture {request.match_info['id']}")
+    content_type = next(
+        (v for k, v in found.headers.items() if k.lower() == "content-type"),
+        "application/octet-stream",
+    )
+    return web.Response(body=found.body, headers={"Content-Type": content_type})
+
+
+async def clear_events(request: web.Request) -> web.Response:
+    return web.json_response({"deleted": request.app[STORE].clear()})
+
+
+async def list_channels(request: web.Request) -> web.Response:
+    scripts = request.app[SCRIPTS].all()
+    return web.json_response({"items": [s.wire(name) for name, s in scripts.items()]})
+
+
+async def put_script(request: web.Request) -> web.Response:
+    channel = request.match_info["channel"]
+    try:
+        body = await request.json() if request.can_read_body else {}
+    except ValueError:
+        return _error(400, "bad_script", "body must be JSON {status, delayMs, failFirst}")
+    try:
+        script = parse_script(body)
+    except ScriptError as exc:
+        return _error(400, "bad_script", exc.message, field=exc.field)
+    request.app[SCRIPTS].set(channel, script)
+    return web.json_response(script.wire(channel))
+
+
+async def get_script(request: web.Request) -> web.Response:
+    channel = request.match_info["channel"]
+    script = request.app[SCRIPTS].get(channel)
+    if script is None:
+        return _error(404, "not_found", f"no script for channel {channel!r} (it answers 204)")
+    return web.json_response(script.wire(channel))
+
+
+async def delete_script(request: web.Request) -> web.Response:
+    request.app[SCRIPTS].remove(request.match_info["channel"])
     return web.Response(status=204)
 
 
-def create_receiver_app() -> web.Application:
-    app = web.Application()
-    app.router.add_post("/hooks/{channel}", _accept)
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok", "captures": request.app[STORE].count()})
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def create_receiver_app(
+    *,
+    db_path: str | Path = DEFAULT_DB,
+    scheme: Scheme = "standard",
+    secrets: SecretSource = no_secrets,
+    schemas: SchemaSet | None = None,
+    clock: Clock | None = None,
+    max_body_bytes: int = 1024 * 1024,
+) -> web.Application:
+    """A receiver that stores its captures in ``db_path`` (``":memory:"`` allowed); the
+    database is opened when the app starts and closed when it stops."""
+    app = web.Application(client_max_size=max_body_bytes)
+    app[INSPECTOR] = Inspector(
+        scheme=scheme,
+        secrets=secrets,
+        schemas=schemas or default_schemas(),
+        clock=clock or RealClock(),
+        max_body_bytes=max_body_bytes,
+    )
+    app[WAITERS] = Waiters()
+    app[SCRIPTS] = Scripts()
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        app[CLOSING] = asyncio.Event()
+        app[STORE] = CaptureStore.open(db_path)
+        try:
+            yield
+        finally:
+            app[WAITERS].close()
+            app[STORE].close()
+
+    async def on_shutdown(app: web.Application) -> None:
+        app[CLOSING].set()
+        app[WAITERS].close()
+
+    app.cleanup_ctx.append(lifecycle)
+    app.on_shutdown.append(on_shutdown)
+    router = app.router
+    router.add_post("/hooks/{channel}", capture_hook)
+    router.add_get("/events", list_events)
+    router.add_delete("/events", clear_events)
+    router.add_get("/events/wait", wait_event)
+    router.add_get(r"/events/{id:\d+}", get_event)
+    router.add_get(r"/events/{id:\d+}/raw", get_raw)
+    router.add_get("/channels", list_channels)
+    router.add_put("/channels/{channel}/script", put_script)
+    router.add_post("/channels/{channel}/script", put_script)
+    router.add_get("/channels/{channel}/script", get_script)
+    router.add_delete("/channels/{channel}/script", delete_script)
+    router.add_get("/health", health)
     return app

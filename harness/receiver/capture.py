@@ -1,0 +1,207 @@
+"""Turning one ``POST /hooks/{channel}`` into a :class:`~harness.store.captures.Capture`.
+
+Nothing here rejects: whatever arrives is read (bounded), verified, validated and flagged, and
+the caller stores it. Flags, in this order when several apply:
+
+- ``too_large``: more than ``max_body_bytes`` arrived; the first ``max_body_bytes`` are kept,
+  ``size`` says how many came, the signature is ``unchecked`` and the body is not validated.
+- ``not_json``: the body is not a JSON document (binary junk, empty, ``NaN``...).
+- ``unknown_event``: JSON whose ``event`` is missing or not one of the known events.
+- ``schema_invalid``: ``schemaErrors`` is not empty (a body that is not JSON, or too large to
+  check, has one entry saying so, keyword ``json`` or ``size``).
+- ``bad_signature``: the verdict is ``invalid`` (wrong, missing, stale or garbage headers).
+- ``internal_error``: a check itself failed (the reason says which); the capture is kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from harness.clock import Clock, iso
+from harness.delivery.signing import Scheme, Verdict, verify
+from harness.schemas import SchemaSet
+from harness.store.captures import Capture
+
+log = logging.getLogger("harness.receiver")
+
+#: channel → the secrets that may have signed what arrives on it (the mock's webhooks' secrets
+#: in ``serve``, the ``--secret`` of ``listen``).
+SecretSource = Callable[[str], list[str]]
+#: Past the kept bytes, a body is still drained (to count it) up to this many bytes.
+DRAIN_LIMIT = 64 * 1024 * 1024
+EVENT_SCHEMA = "events/event"
+
+
+def no_secrets(channel: str) -> list[str]:
+    """The default source: nothing is known, so signatures are ``unchecked``."""
+    return []
+
+
+def static_secrets(*secrets: str) -> SecretSource:
+    """The same secrets for every channel (``listen --secret HEX``)."""
+    known = list(secrets)
+
+    def source(channel: str) -> list[str]:
+        return known
+
+    return source
+
+
+async def read_body(request: web.Request, limit: int) -> tuple[bytes, int]:
+    """The first ``limit`` bytes of the body and how many bytes arrived in all."""
+    length = request.content_length
+    if length is not None and length <= limit:
+        try:
+            body = await request.content.readexactly(length) if length else b""
+        except asyncio.IncompleteReadError as exc:  # the sender hung up: keep what came
+            body = exc.partial
+        return body, len(body)
+    kept = bytearray()
+    size = 0
+    while size < DRAIN_LIMIT:
+        chunk = await request.content.read(256 * 1024)
+        if not chunk:
+            break
+        size += len(chunk)
+        if len(kept) < limit:
+            kept += chunk[: limit - len(kept)]
+    return bytes(kept), size
+
+
+def flat_headers(raw: Mapping[str, str] | Any) -> dict[str, str]:
+    """Headers as a dict, original spelling; repeated headers joined with ``", "``."""
+    out: dict[str, str] = {}
+    for name, value in raw.items():
+        out[name] = f"{out[name]}, {value}" if name in out else value
+    return out
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _violation(keyword: str, message: str) -> dict[str, str]:
+    return {"message": message, "instancePath": "", "schemaPath": "", "keyword": keyword}
+
+
+@dataclass(frozen=True)
+class Inspector:
+    """Verifies, validates and flags what arrives; one per receiver."""
+
+    scheme: Scheme
+    secrets: SecretSource
+    schemas: SchemaSet
+    clock: Clock
+    max_body_bytes: int
+
+    @functools.cached_property
+    def known_events(self) -> frozenset[str]:
+        enum = self.schemas.documents[EVENT_SCHEMA]["properties"]["event"]["enum"]
+        return frozenset(enum)
+
+    def inspect(
+        self,
+        channel: str,
+        headers: dict[str, str],
+        body: bytes,
+        size: int,
+        answer_status: int,
+        answer_delay_ms: int,
+    ) -> Capture:
+        now = self.clock.now()
+        flags: list[str] = []
+        errors: list[dict[str, str]] = []
+        fields: dict[str, str | None] = {"event": None, "interview_id": None, "delivery_id": None}
+        truncated = size > len(body)
+        if truncated:
+            flags.append("too_large")
+            errors.append(
+                _violation(
+                    "size",
+                    f"body is {size} bytes, more than the {self.max_body_bytes} the receiver "
+                    "keeps; not validated",
+                )
+            )
+        else:
+            self._check_body(body, flags, errors, fields)
+        if errors:
+            flags.append("schema_invalid")
+        verdict, reason = self._verify(channel, headers, body, int(now.timestamp()), truncated)
+        if verdict is Verdict.INVALID:
+            flags.append("bad_signature")
+        if reason.startswith("check failed"):
+            flags.append("internal_error")
+        if fields["delivery_id"] is None:
+            fields["delivery_id"] = next(
+                (v for k, v in headers.items() if k.lower() == "webhook-id"), None
+            )
+        return Capture(
+            channel=channel,
+            received_at=iso(now),
+            headers=headers,
+            body=body,
+            size=size,
+            signature=verdict,
+            signature_reason=reason,
+            schema_errors=errors,
+            flags=flags,
+            answer_status=answer_status,
+            answer_delay_ms=answer_delay_ms,
+            event=fields["event"],
+            interview_id=fields["interview_id"],
+            delivery_id=fields["delivery_id"],
+        )
+
+    def _check_body(
+        self,
+        body: bytes,
+        flags: list[str],
+        errors: list[dict[str, str]],
+        fields: dict[str, str | None],
+    ) -> None:
+        try:
+            document = json.loads(body, parse_constant=_reject_constant)
+        except (ValueError, RecursionError) as exc:
+            flags.append("not_json")
+            errors.append(_violation("json", f"body is not JSON: {exc}"))
+            return
+        if isinstance(document, dict):
+            event = document.get("event")
+            fields["event"] = event if isinstance(event, str) else None
+            data = document.get("data")
+            interview = data.get("interviewId") if isinstance(data, dict) else None
+            fields["interview_id"] = interview if isinstance(interview, str) else None
+            delivery = document.get("deliveryId")
+            fields["delivery_id"] = delivery if isinstance(delivery, str) else None
+        if fields["event"] not in self.known_events:
+            flags.append("unknown_event")
+        try:
+            found = self.schemas.violations(document, EVENT_SCHEMA)
+        except Exception as exc:  # a hostile document must never lose its capture
+            log.exception("schema check failed")
+            flags.append("internal_error")
+            errors.append(_violation("error", f"schema check failed: {exc!r}"))
+            return
+        errors.extend(v.as_dict() for v in found)
+
+    def _verify(
+        self, channel: str, headers: dict[str, str], body: bytes, now: int, truncated: bool
+    ) -> tuple[Verdict, str]:
+        if self.scheme == "none":
+            return Verdict.UNCHECKED, "scheme none: nothing to verify"
+        if truncated:
+            return Verdict.UNCHECKED, "body too large: kept truncated, not verified"
+        try:
+            secrets = self.secrets(channel)
+            return verify(self.scheme, secrets, headers, body, now)
+        except Exception as exc:
+            log.exception("signature check failed")
+            return Verdict.UNCHECKED, f"check failed: {exc!r}"

@@ -1,0 +1,61 @@
+"""``instaview-harness listen``: the receiver alone, until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import AsyncIterator, Sequence
+
+from aiohttp import web
+
+from harness.config import HarnessConfig
+from harness.delivery.signing import key_bytes
+from harness.errors import ConfigError
+from harness.receiver.app import create_receiver_app
+from harness.receiver.capture import no_secrets, static_secrets
+
+
+def check_secrets(secrets: Sequence[str]) -> list[str]:
+    """The secrets, each checked to be 64 hex characters or a ``whsec_`` secret."""
+    for secret in secrets:
+        try:
+            key_bytes(secret)
+        except ValueError as exc:
+            raise ConfigError(f"--secret must be hex (or whsec_…), got {secret!r}: {exc}") from exc
+    return list(secrets)
+
+
+def _url(runner: web.AppRunner, host: str) -> str:
+    address = runner.addresses[0]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{address[1]}"
+
+
+@contextlib.asynccontextmanager
+async def listening(config: HarnessConfig, secrets: Sequence[str] = ()) -> AsyncIterator[str]:
+    """The receiver on ``config.host:config.receiver_port``; yields its URL."""
+    app = create_receiver_app(
+        db_path=config.db_path,
+        scheme=config.signing_scheme,
+        secrets=static_secrets(*check_secrets(secrets)) if secrets else no_secrets,
+        max_body_bytes=config.max_body_bytes,
+    )
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, config.host, config.receiver_port).start()
+        yield _url(runner, config.host)
+    finally:
+        await runner.cleanup()
+
+
+async def listen_forever(config: HarnessConfig, secrets: Sequence[str] = ()) -> None:
+    """Print ``ready receiver=<url>``, run until SIGINT/SIGTERM, shut down cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with listening(config, secrets) as url:
+        print(f"ready receiver={url}", flush=True)
+        await stop.wait()

@@ -1,0 +1,328 @@
+"""What the receiver captured, in SQLite: one row per ``POST /hooks/{channel}``, kept for good.
+
+One connection, used from the event loop's thread only (:class:`CaptureStore` is not
+thread-safe). Each capture is inserted at once (so it has its id and is visible to queries on the
+same connection straight away); commits are batched: the first insert of a loop iteration
+schedules one commit for the end of that iteration, so a burst of concurrent captures costs one
+commit. WAL with ``synchronous=NORMAL``: a commit is durable against a crash of the process, and
+``close()`` commits whatever is pending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from harness.delivery.signing import Verdict
+
+#: Bump when the table changes; older files are migrated or refused in :meth:`CaptureStore.open`.
+SCHEMA_VERSION = 1
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS captures (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    event TEXT,
+    interview_id TEXT,
+    delivery_id TEXT,
+    headers TEXT NOT NULL,
+    body BLOB NOT NULL,
+    size INTEGER NOT NULL,
+    signature TEXT NOT NULL,
+    signature_reason TEXT NOT NULL,
+    schema_errors TEXT NOT NULL,
+    flags TEXT NOT NULL,
+    answer_status INTEGER NOT NULL,
+    answer_delay_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS captures_event ON captures (event);
+CREATE INDEX IF NOT EXISTS captures_interview ON captures (interview_id);
+CREATE INDEX IF NOT EXISTS captures_channel ON captures (channel);
+CREATE INDEX IF NOT EXISTS captures_delivery ON captures (delivery_id);
+"""
+
+_COLUMNS = (
+    "channel, received_at, event, interview_id, delivery_id, headers, body, size, signature, "
+    "signature_reason, schema_errors, flags, answer_status, answer_delay_ms"
+)
+_INSERT = f"INSERT INTO captures ({_COLUMNS}) VALUES ({', '.join('?' * 14)})"
+_SELECT = f"SELECT id, {_COLUMNS} FROM captures"
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One captured request and everything the receiver found out about it.
+
+    ``body`` is the raw bytes as received (the first ``max_body_bytes`` of a too-large body);
+    ``size`` is how many bytes actually arrived. ``id`` is 0 until stored."""
+
+    channel: str
+    received_at: str
+    headers: dict[str, str]
+    body: bytes
+    size: int
+    signature: Verdict
+    signature_reason: str
+    event: str | None = None
+    interview_id: str | None = None
+    delivery_id: str | None = None
+    schema_errors: list[dict[str, str]] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    answer_status: int = 204
+    answer_delay_ms: int = 0
+    id: int = 0
+
+    def parsed_body(self) -> Any:
+        """The body as JSON if it is JSON, else its text (undecodable bytes replaced)."""
+        if "not_json" not in self.flags and "too_large" not in self.flags:
+            with contextlib.suppress(ValueError):
+                return json.loads(self.body)
+        return self.body.decode("utf-8", "replace")
+
+    def summary(self) -> dict[str, Any]:
+        """The capture without headers and body: what a timed-out wait lists."""
+        return {
+            "id": self.id,
+            "channel": self.channel,
+            "receivedAt": self.received_at,
+            "event": self.event,
+            "interviewId": self.interview_id,
+            "deliveryId": self.delivery_id,
+            "signature": self.signature.value,
+            "schemaErrors": len(self.schema_errors),
+            "flags": self.flags,
+        }
+
+    def wire(self) -> dict[str, Any]:
+        """The capture as ``GET /events`` shows it."""
+        return {
+            "id": self.id,
+            "channel": self.channel,
+            "receivedAt": self.received_at,
+            "event": self.event,
+            "interviewId": self.interview_id,
+            "deliveryId": self.delivery_id,
+            "headers": self.headers,
+            "body": self.parsed_body(),
+            "size": self.size,
+            "signature": self.signature.value,
+            "signatureReason": self.signature_reason,
+            "schemaErrors": self.schema_errors,
+            "flags": self.flags,
+            "answer": {"status": self.answer_status, "delayMs": self.answer_delay_ms},
+        }
+
+
+@dataclass(frozen=True)
+class CaptureQuery:
+    """A filter over captures; every given field must match. ``after`` is an exclusive id."""
+
+    event: str | None = None
+    interview_id: str | None = None
+    channel: str | None = None
+    delivery_id: str | None = None
+    after: int = 0
+    limit: int | None = None
+
+    def matches(self, capture: Capture) -> bool:
+        return (
+            capture.id > self.after
+            and (self.event is None or capture.event == self.event)
+            and (self.interview_id is None or capture.interview_id == self.interview_id)
+            and (self.channel is None or capture.channel == self.channel)
+            and (self.delivery_id is None or capture.delivery_id == self.delivery_id)
+        )
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = ["id > ?"]
+        params: list[Any] = [self.after]
+        for column, value in (
+            ("event", self.event),
+            ("interview_id", self.interview_id),
+            ("channel", self.channel),
+            ("delivery_id", self.delivery_id),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        return " AND ".join(clauses), params
+
+    def wire(self) -> dict[str, Any]:
+        shown = {
+            "event": self.event,
+            "interviewId": self.interview_id,
+            "channel": self.channel,
+            "deliveryId": self.delivery_id,
+            "after": self.after or None,
+        }
+        return {k: v for k, v in shown.items() if v is not None}
+
+
+def _row(row: tuple[Any, ...]) -> Capture:
+    (cid, channel, received_at, event, interview_id, delivery_id, headers, body, size) = row[:9]
+    signature, reason, schema_errors, flags, answer_status, answer_delay_ms = row[9:]
+    return Capture(
+        id=cid,
+        channel=channel,
+        received_at=received_at,
+        event=event,
+        interview_id=interview_id,
+        delivery_id=delivery_id,
+        headers=json.loads(headers),
+        body=bytes(body),
+        size=size,
+        signature=Verdict(signature),
+        signature_reason=reason,
+        schema_errors=json.loads(schema_errors),
+        flags=json.loads(flags),
+        answer_status=answer_status,
+        answer_delay_ms=answer_delay_ms,
+    )
+
+
+class CaptureStore:
+    """Captures in one SQLite database (a file, or ``":memory:"``)."""
+
+    def __init__(self, connection: sqlite3.Connection, path: str) -> None:
+        self._db = connection
+        self.path = path
+        self._commit_scheduled = False
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False) -> CaptureStore:
+        """Opens (creating the file and its directory if needed) and prepares the database.
+        ``read_only`` opens an existing capture database for reading and creates nothing."""
+        where = str(path)
+        if read_only:
+            db = sqlite3.connect(f"{Path(where).resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                db.execute("SELECT id FROM captures LIMIT 0")
+            except BaseException:
+                db.close()
+                raise
+            return cls(db, where)
+        if where != ":memory:":
+            Path(where).parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(where, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA busy_timeout=5000")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise sqlite3.DatabaseError(
+                    f"{where}: capture database version {version} is newer than this harness"
+                )
+            db.executescript(_DDL)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, where)
+
+    def close(self) -> None:
+        self.commit()
+        self._db.close()
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def add(self, capture: Capture) -> Capture:
+        """Stores ``capture`` and returns it with its id; the commit follows within this loop
+        iteration (or at once when no loop runs)."""
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
+        cursor = self._db.execute(
+            _INSERT,
+            (
+                capture.channel,
+                capture.received_at,
+                capture.event,
+                capture.interview_id,
+                capture.delivery_id,
+                json.dumps(capture.headers),
+                capture.body,
+                capture.size,
+                capture.signature.value,
+                capture.signature_reason,
+                json.dumps(capture.schema_errors),
+                json.dumps(capture.flags),
+                capture.answer_status,
+                capture.answer_delay_ms,
+            ),
+        )
+        self._schedule_commit()
+        return replace(capture, id=cursor.lastrowid or 0)
+
+    def _schedule_commit(self) -> None:
+        if self._commit_scheduled:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.commit()
+            return
+        self._commit_scheduled = True
+        loop.call_soon(self.commit)
+
+    def commit(self) -> None:
+        self._commit_scheduled = False
+        with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile: close committed
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")
+
+    def clear(self) -> int:
+        """Deletes every capture; ids keep growing (an ``after`` id stays meaningful)."""
+        self.commit()
+        return self._db.execute("DELETE FROM captures").rowcount
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def find(self, query: CaptureQuery = CaptureQuery()) -> list[Capture]:
+        """Matching captures, oldest first."""
+        return list(self.scan(query))
+
+    def scan(self, query: CaptureQuery = CaptureQuery()) -> Iterator[Capture]:
+        where, params = query.where()
+        sql = f"{_SELECT} WHERE {where} ORDER BY id"
+        if query.limit is not None:
+            sql += " LIMIT ?"
+            params.append(query.limit)
+        for row in self._db.execute(sql, params):
+            yield _row(row)
+
+    def first(self, query: CaptureQuery) -> Capture | None:
+        found = self.find(replace(query, limit=1))
+        return found[0] if found else None
+
+    def get(self, capture_id: int) -> Capture | None:
+        row = self._db.execute(f"{_SELECT} WHERE id = ?", (capture_id,)).fetchone()
+        return None if row is None else _row(row)
+
+    def count(self, query: CaptureQuery = CaptureQuery()) -> int:
+        where, params = query.where()
+        result: int = self._db.execute(
+            f"SELECT COUNT(*) FROM captures WHERE {where}", params
+        ).fetchone()[0]
+        return result
+
+    def last_id(self) -> int:
+        row = self._db.execute("SELECT MAX(id) FROM captures").fetchone()
+        return int(row[0] or 0)
+
+
+@contextlib.contextmanager
+def open_captures(path: str | Path, *, read_only: bool = True) -> Iterator[CaptureStore]:
+    """``with open_captures(path) as store:`` for tools that read a capture database (read-only
+    by default: a file that is not a capture database raises :class:`sqlite3.DatabaseError`)."""
+    store = CaptureStore.open(path, read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()
