@@ -13,8 +13,9 @@ import pytest
 import standardwebhooks
 
 from harness.cli import main
-from harness.delivery.signing import whsec
+from harness.delivery.signing import Verdict, whsec
 from harness.errors import ConfigError
+from harness.store.captures import Capture, open_captures
 from harness.tools.corpus import WEBHOOK_FIXTURES, Payload, load_payloads, read_json
 from harness.tools.progress import Progress
 from harness.tools.replay import replay
@@ -143,3 +144,21 @@ def test_cli_refuses_bad_options(
 def test_cli_nothing_to_replay(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", str(tmp_path), "--to", "http://127.0.0.1:9/", "--scheme", "none"]) == 2
     assert "nothing to replay" in capsys.readouterr().err
+
+
+async def test_replay_from_a_capture_database_sends_the_captured_bytes(
+    aiohttp_server: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = await aiohttp_server(handler_app())
+    db = tmp_path / "captures.sqlite3"
+    raw = b'{"event": "ping", "deliveryId": "0b3c2a4e-8d1f-4c6b-9a7e-2f5d8c1b0a93", "data": {}}'
+    with open_captures(db) as store:
+        store.add(Capture("acme", "2026-01-15T09:30:00.000Z", {}, raw, len(raw),
+                          Verdict.VALID, ""))  # fmt: skip
+    url = str(server.make_url("/hook"))
+    argv = ["replay", "--from-db", str(db), "--to", url, "--secret", SECRET]
+    assert await asyncio.to_thread(main, argv) == 0
+    headers, body, _ = received(server).requests[0]
+    assert body == raw
+    assert headers["webhook-id"] == "0b3c2a4e-8d1f-4c6b-9a7e-2f5d8c1b0a93"
+    assert f"{db}#capture-1" in capsys.readouterr().out

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
+from harness.delivery.signing import Verdict
+from harness.store.captures import Capture, open_captures
 from harness.tools.corpus import WEBHOOK_FIXTURES, UnreadableInput, load_payloads, read_json
 from harness.tools.validate import validate_paths
 
@@ -74,10 +76,30 @@ def test_directories_are_walked_and_missing_paths_refused(tmp_path: Path) -> Non
         load_payloads([tmp_path / "nope"])
 
 
-def test_a_capture_database_is_read_through_the_capture_store(
+def test_a_file_that_is_not_a_capture_database_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "captures.sqlite3"
-    db.write_bytes(b"")
+    db.write_bytes(b"this is not an SQLite database, just some bytes" * 4)
     assert main(["validate", str(db)]) == 2
-    assert str(db) in capsys.readouterr().err
+    assert "not a capture database" in capsys.readouterr().err
+
+
+def _capture(body: bytes) -> Capture:
+    return Capture("acme", "2026-01-15T09:30:00.000Z", {}, body, len(body), Verdict.UNCHECKED, "")
+
+
+def test_a_capture_database_is_validated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "captures.sqlite3"
+    good = (WEBHOOK_FIXTURES / "ping.json").read_bytes()
+    bad = json.dumps(read_json(INVALID[0])["payload"]).encode()
+    with open_captures(db) as store:
+        store.add(_capture(good))
+        store.add(_capture(bad))
+    assert main(["validate", str(db)]) == 1
+    out = capsys.readouterr().out
+    assert f"{db}#capture-2: " in out and f"{db}#capture-1" not in out
+    payloads = load_payloads([db])
+    assert [p.raw for p in payloads] == [good, bad]
