@@ -54,7 +54,8 @@ def parse(raw: bytes, model: type[M]) -> M:
     if not raw.strip():
         raise InvalidJson("request body is empty; send a JSON object")
     try:
-        return model.model_validate_json(raw)
+        # camelCase only: a snake_case name is an unknown field on the wire.
+        return model.model_validate_json(raw, by_alias=True, by_name=False)
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_input=False)
         if errors and errors[0]["type"] in _JSON_ERRORS:

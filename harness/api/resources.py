@@ -67,7 +67,13 @@ class Resource(Generic[R]):
         now = request.app[CLOCK].now()
         self.check(store, company, body, None, now)
         stamp = {"id": new_id(), "company_id": company.id, "created_at": now, "updated_at": now}
-        record = self.record.model_validate({**stamp, **self.to_fields(body, None)})
+        # On create, null for a field the record requires means "not sent": its default.
+        fields = {
+            k: v
+            for k, v in self.to_fields(body, None).items()
+            if v is not None or k not in self.required
+        }
+        record = self.record.model_validate({**stamp, **fields})
         self.table(store)[record.id] = record
         return created(request, record.wire())
 

@@ -7,6 +7,8 @@ these models accept and reject the same documents as the request schemas.
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -15,6 +17,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
@@ -48,6 +51,19 @@ METADATA_MAX_KEYS = 50
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"
+#: What ``schemas/defs.json`` accepts (and so the API): canonical UUIDs, RFC 3339 dates and
+#: date-times with seconds and an offset, calendar-valid. pydantic alone also takes
+#: ``{uuid}``, ``urn:uuid:``, 32 bare hex digits, ``10:00Z``, ``+0100`` and unix-second strings.
+UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+DATE_PATTERN = (
+    r"(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)"
+)
+DATE_TIME_PATTERN = (
+    DATE_PATTERN + r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,9})?"
+    r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+)
 
 
 def _depth_and_keys(value: Any, level: int) -> tuple[int, int]:
@@ -85,8 +101,43 @@ def check_metadata(value: dict[str, Any]) -> dict[str, Any]:
 
 Metadata = Annotated[dict[str, Any], AfterValidator(check_metadata)]
 
+
+_DATE_OR_DATE_TIME = re.compile(f"{DATE_PATTERN}|{DATE_TIME_PATTERN}")
+
+
+def _matching(pattern: str, what: str, convert: Callable[[str], Any]) -> Any:
+    """A before-validator: a string must match ``pattern`` in full; it is then converted here
+    (the strict validator after it takes no strings outside JSON mode)."""
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            if compiled.fullmatch(value) is None:
+                raise ValueError(f"{value!r} is not {what}")
+            return convert(value)
+        return value
+
+    return check
+
+
+Uuid = Annotated[
+    UUID,
+    BeforeValidator(_matching(UUID_PATTERN, "a UUID (8-4-4-4-12 hexadecimal digits)", UUID)),
+]
+
 _DATE = TypeAdapter(date, config=ConfigDict(strict=True))
 _AWARE_DATETIME = TypeAdapter(AwareDatetime, config=ConfigDict(strict=True))
+
+IsoDateTime = Annotated[
+    AwareDatetime,
+    BeforeValidator(
+        _matching(
+            DATE_TIME_PATTERN,
+            "an ISO 8601 date-time with seconds and a UTC offset",
+            _AWARE_DATETIME.validate_strings,
+        )
+    ),
+]
 
 
 def _date_or_aware_datetime(value: Any) -> date | datetime:
@@ -100,6 +151,10 @@ def _date_or_aware_datetime(value: Any) -> date | datetime:
         return value
     if not isinstance(value, str):
         raise ValueError("must be a date (YYYY-MM-DD) or a date-time with a UTC offset")
+    if _DATE_OR_DATE_TIME.fullmatch(value) is None:
+        raise ValueError(
+            f"{value!r} is not a date (YYYY-MM-DD) or a date-time with seconds and a UTC offset"
+        )
     adapter = _DATE if len(value) <= len("YYYY-MM-DD") else _AWARE_DATETIME
     try:
         parsed: date | datetime = adapter.validate_strings(value)
@@ -147,8 +202,8 @@ class CandidateFields(WireModel):
     email: Email | None = None
     phone_number: Phone | None = None
     gdpr_expiry_date: DateOrDateTime | None = None
-    job_ids: Annotated[list[UUID], Field(max_length=50)] | None = None
-    job_id: UUID | None = None
+    job_ids: Annotated[list[Uuid], Field(max_length=50)] | None = None
+    job_id: Uuid | None = None
     status: CandidateStatus | None = None
     metadata: Metadata | None = None
 
@@ -247,7 +302,7 @@ class JobPatch(JobFields):
 
 class AgentFields(WireModel):
     type: AgentType | None = None
-    company_phone_number_id: UUID | None = None
+    company_phone_number_id: Uuid | None = None
     focus: AgentFocus | None = None
     language: Language | None = None
     duration: Annotated[int, Field(ge=1, le=180)] | None = None
@@ -276,14 +331,14 @@ class AgentPatch(AgentFields):
 class CreateInterview(WireModel):
     """``POST /interviews``. XOR and priority rules live in :mod:`harness.domain.interviews`."""
 
-    candidate_id: UUID | None = None
+    candidate_id: Uuid | None = None
     candidate: CandidateInline | None = None
-    agent_id: UUID | None = None
+    agent_id: Uuid | None = None
     agent: AgentCreate | None = None
-    job_id: UUID | None = None
+    job_id: Uuid | None = None
     job: JobInline | None = None
-    schedule_time: AwareDatetime | None = None
-    scheduled_at: AwareDatetime | None = None
+    schedule_time: IsoDateTime | None = None
+    scheduled_at: IsoDateTime | None = None
     metadata: Metadata | None = None
     is_test: bool = False
 
