@@ -152,7 +152,7 @@ async def test_replay_from_a_capture_database_sends_the_captured_bytes(
     server = await aiohttp_server(handler_app())
     db = tmp_path / "captures.sqlite3"
     raw = b'{"event": "ping", "deliveryId": "0b3c2a4e-8d1f-4c6b-9a7e-2f5d8c1b0a93", "data": {}}'
-    with open_captures(db) as store:
+    with open_captures(db, read_only=False) as store:
         store.add(Capture("acme", "2026-01-15T09:30:00.000Z", {}, raw, len(raw),
                           Verdict.VALID, ""))  # fmt: skip
     url = str(server.make_url("/hook"))

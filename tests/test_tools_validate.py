@@ -95,7 +95,7 @@ def test_a_capture_database_is_validated(
     db = tmp_path / "captures.sqlite3"
     good = (WEBHOOK_FIXTURES / "ping.json").read_bytes()
     bad = json.dumps(read_json(INVALID[0])["payload"]).encode()
-    with open_captures(db) as store:
+    with open_captures(db, read_only=False) as store:
         store.add(_capture(good))
         store.add(_capture(bad))
     assert main(["validate", str(db)]) == 1
