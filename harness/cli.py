@@ -33,10 +33,20 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--demo", action="store_true", help="print keys and a curl after starting")
 
 
+def _listen_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("listen", help="start the webhook receiver alone")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8081, help="receiver port (0 = any free port)")
+    p.add_argument("--secret", action="append", default=[], help="signing secret (hex); repeat")
+    p.add_argument("--scheme", choices=["standard", "hex", "none"], default="standard")
+    p.add_argument("--db", default=".harness/harness.sqlite3", help="capture database")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="instaview-harness", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     _serve_parser(sub)
+    _listen_parser(sub)
     add_tool_parsers(sub)
     return parser
 
@@ -68,6 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from harness.runtime import serve_forever
 
             asyncio.run(serve_forever(serve_config(args), banner=args.demo))
+        elif args.command == "listen":
+            from harness.receiver.listen import listen_forever
+
+            values = {"host": args.host, "receiver_port": args.port, "db_path": args.db}
+            config = HarnessConfig.model_validate({**values, "signing_scheme": args.scheme})
+            asyncio.run(listen_forever(config, args.secret))
     except (ConfigError, ValueError, ValidationError, OSError) as exc:
         print(f"instaview-harness: {exc}", file=sys.stderr)
         return 2

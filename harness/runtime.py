@@ -14,6 +14,7 @@ from harness.api.app import create_api_app
 from harness.api.webhooks import enable_delivery
 from harness.config import HarnessConfig
 from harness.receiver.app import create_receiver_app
+from harness.receiver.capture import SecretSource, no_secrets
 from harness.tuning import tune_gc
 
 
@@ -39,11 +40,18 @@ async def _start(app: web.Application, host: str, port: int) -> tuple[web.AppRun
 
 
 @contextlib.asynccontextmanager
-async def running(config: HarnessConfig) -> AsyncIterator[Running]:
+async def running(
+    config: HarnessConfig, secrets: SecretSource = no_secrets
+) -> AsyncIterator[Running]:
     """Both servers listening; cleaned up on exit."""
     # The API first: the receiver verifies with its webhooks' secrets (webhook_secrets(api)).
     api = create_api_app(config)
-    receiver = create_receiver_app()
+    receiver = create_receiver_app(
+        db_path=config.db_path,
+        scheme=config.signing_scheme,
+        secrets=secrets,
+        max_body_bytes=config.max_body_bytes,
+    )
     receiver_runner, receiver_url = await _start(receiver, config.host, config.receiver_port)
     try:
         enable_delivery(api, receiver_url)

@@ -28,6 +28,7 @@ class Waiters:
 
     def __init__(self) -> None:
         self._pending: list[_Waiter] = []
+        self._watchers: list[asyncio.Future[None]] = []
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -55,12 +56,24 @@ class Waiters:
         future: asyncio.Future[Capture] = asyncio.get_running_loop().create_future()
         waiter = _Waiter(query, future)
         self._pending.append(waiter)
+        for watcher in self._watchers:
+            if not watcher.done():
+                watcher.set_result(None)
+        self._watchers.clear()
         try:
             async with asyncio.timeout(seconds):
                 return await future
         finally:
             if waiter in self._pending:
                 self._pending.remove(waiter)
+
+    async def until_pending(self, count: int) -> None:
+        """Returns once at least ``count`` waits are pending (tests and tools use it to know
+        a wait has started before they send what it waits for)."""
+        while len(self._pending) < count:
+            watcher: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._watchers.append(watcher)
+            await watcher
 
     def close(self) -> None:
         """On shutdown: every pending wait ends with :class:`ReceiverClosing`."""

@@ -1,0 +1,86 @@
+"""``instaview-harness listen`` as a process, and the receiver inside ``serve``'s runtime."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from harness.cli import main
+from harness.config import HarnessConfig
+from harness.runtime import running
+from tests.receiver_support import SECRET, fixture_body, signed_headers
+from tests.support import ACME_KEY, full_inline_body
+
+
+async def test_listen_prints_ready_captures_and_stops_on_sigint(tmp_path: Path) -> None:
+    db = tmp_path / "listen.sqlite3"
+    args = ["listen", "--port", "0", "--db", str(db), "--secret", SECRET, "--scheme", "hex"]
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "harness",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        line = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode().strip()
+        assert line.startswith("ready receiver=http://127.0.0.1:"), line
+        url = line.removeprefix("ready receiver=")
+        body = fixture_body("ping")
+        async with aiohttp.ClientSession() as session:
+            posted = await session.post(
+                f"{url}/hooks/cli", data=body, headers=signed_headers("hex", body)
+            )
+            assert posted.status == 204
+            listing = await (await session.get(f"{url}/events")).json()
+        [item] = listing["items"]
+        assert (item["event"], item["signature"]) == ("ping", "valid")
+        proc.send_signal(signal.SIGINT)
+        assert await asyncio.wait_for(proc.wait(), 20) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert db.is_file()
+
+
+def test_listen_refuses_a_bad_secret(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "x.sqlite3")
+    assert main(["listen", "--port", "0", "--db", db, "--secret", "not-hex"]) == 2
+    assert "--secret must be hex" in capsys.readouterr().err
+
+
+async def test_serve_runtime_captures_the_mocks_deliveries(tmp_path: Path) -> None:
+    config = HarnessConfig(db_path=str(tmp_path / "serve.sqlite3"))
+    async with running(config) as run, aiohttp.ClientSession() as session:
+        created = await session.post(
+            f"{run.api_url}/interviews",
+            json=full_inline_body(isTest=True),
+            headers={"Authorization": f"Bearer {ACME_KEY}"},
+        )
+        assert created.status == 201
+        interview = (await created.json())["data"]["id"]
+        wait = await session.get(
+            f"{run.receiver_url}/events/wait",
+            params={"event": "analysis.completed", "interviewId": interview, "timeout": "20"},
+        )
+        assert wait.status == 200
+        found = await wait.json()
+        assert found["schemaErrors"] == []
+        assert found["body"]["data"]["isTest"] is True
+        listing = await (
+            await session.get(f"{run.receiver_url}/events", params={"interviewId": interview})
+        ).json()
+        assert [i["event"] for i in listing["items"]] == [
+            "interview.completed",
+            "analysis.completed",
+        ]
+        assert json.dumps(listing)  # all of it is JSON

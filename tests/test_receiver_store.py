@@ -1,0 +1,130 @@
+"""The SQLite capture store: survives restarts, queries, read-only opening."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.delivery.signing import Verdict
+from harness.store.captures import Capture, CaptureQuery, CaptureStore, open_captures
+from tests.receiver_support import (
+    MakeReceiver,
+    db_file,
+    fixture_body,
+    listed,
+    post,
+    receiver_factory,
+)
+
+
+@pytest.fixture
+def make_receiver(aiohttp_client: Any, tmp_path: Path) -> MakeReceiver:
+    return receiver_factory(aiohttp_client, tmp_path)
+
+
+def _capture(channel: str = "c", event: str | None = "ping", **extra: Any) -> Capture:
+    return Capture(
+        channel=channel,
+        received_at="2026-01-01T00:00:00.000Z",
+        headers={"A": "1"},
+        body=b'{"event": "ping"}',
+        size=17,
+        signature=Verdict.VALID,
+        signature_reason="ok",
+        event=event,
+        **extra,
+    )
+
+
+async def test_captures_survive_a_restart(make_receiver: MakeReceiver, tmp_path: Path) -> None:
+    first = await make_receiver()
+    bodies = [fixture_body("interview.completed"), fixture_body("analysis.completed"), b"\x00junk"]
+    for body in bodies:
+        await post(first, body, "acme")
+    before = await listed(first)
+    await first.close()
+    second = await make_receiver()
+    assert await listed(second) == before
+    await post(second, b"{}", "acme")
+    assert [i["id"] for i in await listed(second)] == [1, 2, 3, 4]
+
+
+async def test_memory_database(make_receiver: MakeReceiver) -> None:
+    client = await make_receiver(db_path=":memory:")
+    await post(client, b"{}", "acme")
+    assert len(await listed(client)) == 1
+
+
+def test_store_without_a_loop_commits_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "dir" / "c.sqlite3"
+    store = CaptureStore.open(path)
+    try:
+        stored = store.add(_capture(interview_id="i-1", delivery_id="d-1"))
+        assert stored.id == 1
+        with open_captures(path) as reader:  # another connection sees it: committed
+            assert [c.interview_id for c in reader.scan()] == ["i-1"]
+    finally:
+        store.close()
+
+
+async def test_batched_commit_is_visible_to_other_connections(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    store = CaptureStore.open(path)
+    try:
+        for i in range(10):
+            store.add(_capture(channel=f"c{i % 2}"))
+        assert store.count() == 10  # the same connection sees them before the commit
+        store.commit()
+        with open_captures(path) as reader:
+            assert reader.count(CaptureQuery(channel="c1")) == 5
+            assert reader.first(CaptureQuery(channel="c1", after=2)) is not None
+            assert reader.get(999) is None
+            assert reader.last_id() == 10
+    finally:
+        store.close()
+
+
+def test_query_matches_what_sql_finds(tmp_path: Path) -> None:
+    store = CaptureStore.open(tmp_path / "c.sqlite3")
+    try:
+        rows = [
+            store.add(_capture("a", "ping", interview_id="x", delivery_id="1")),
+            store.add(_capture("b", "ping", interview_id="y", delivery_id="2")),
+            store.add(_capture("a", None)),
+            store.add(_capture("a", "interview.started", interview_id="x")),
+        ]
+        queries = [
+            CaptureQuery(),
+            CaptureQuery(channel="a"),
+            CaptureQuery(event="ping", interview_id="x"),
+            CaptureQuery(delivery_id="2"),
+            CaptureQuery(channel="a", after=1),
+        ]
+        for query in queries:
+            assert store.find(query) == [r for r in rows if query.matches(r)], query
+    finally:
+        store.close()
+
+
+def test_open_captures_refuses_what_is_not_a_capture_database(tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite3"
+    db = sqlite3.connect(other)
+    db.close()
+    with pytest.raises(sqlite3.OperationalError), open_captures(other):
+        pass
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(sqlite3.DatabaseError), open_captures(junk):
+        pass
+
+
+def test_a_newer_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version=99")
+    db.close()
+    with pytest.raises(sqlite3.DatabaseError, match="newer"):
+        CaptureStore.open(path)
