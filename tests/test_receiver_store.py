@@ -12,7 +12,6 @@ from harness.delivery.signing import Verdict
 from harness.store.captures import Capture, CaptureQuery, CaptureStore, open_captures
 from tests.receiver_support import (
     MakeReceiver,
-    db_file,
     fixture_body,
     listed,
     post,
