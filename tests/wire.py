@@ -1,11 +1,112 @@
-"""Checks every body the suite receives against the wire schemas (filled in by the schema work)."""
+"""Checks every body the suite receives against the wire schemas in ``schemas/``.
+
+:func:`check_wire` is called by :class:`tests.support.Api` on every answer. An error body is
+checked against ``error.json``; a success body against ``envelope.json`` and its ``data`` (or the
+bare body, when the server runs with bare bodies) against the schema of the route, chosen by
+method and path (``/v1`` aliases included). A success from a route missing in :data:`ROUTES`
+fails the test: a new endpoint must say which schema its answers follow.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from harness.schemas import default_schemas
+
+_ID = r"[^/]+"
+
+#: (method, path pattern, schema of the success data). ``None``: a 204 without a body.
+ROUTES: tuple[tuple[str, str, str | None], ...] = (
+    *(
+        route
+        for res in ("candidate", "job", "agent")
+        for route in (
+            ("POST", f"/{res}s", res),
+            ("GET", f"/{res}s", f"{res}-list"),
+            ("GET", f"/{res}s/{_ID}", res),
+            ("PATCH", f"/{res}s/{_ID}", res),
+            ("DELETE", f"/{res}s/{_ID}", "deleted"),
+        )
+    ),
+    ("POST", "/interviews", "interview"),
+    ("GET", "/interviews", "interview-list"),
+    ("GET", f"/interviews/{_ID}", "interview"),
+    ("DELETE", f"/interviews/{_ID}", "deleted"),
+    ("GET", "/billing/usage", "billing-usage"),
+    ("POST", "/webhooks", "webhook-created"),
+    ("GET", "/webhooks", "webhook-list"),
+    ("GET", f"/webhooks/{_ID}", "webhook"),
+    ("PATCH", f"/webhooks/{_ID}", "webhook"),
+    ("DELETE", f"/webhooks/{_ID}", None),
+    ("POST", f"/webhooks/{_ID}/test", "webhook-test"),
+    ("POST", f"/webhooks/{_ID}/reset-circuit", "webhook"),
+    ("GET", "/_harness/health", "health"),
+    ("GET", "/_harness/world", "world"),
+    ("POST", "/_harness/reset", "reset"),
+    ("POST", f"/_harness/interviews/{_ID}/(?:start|complete|fail)", "interview"),
+    ("GET", "/_harness/deliveries", "deliveries"),
+    ("POST", "/_harness/webhooks", "webhook-created"),
+    ("GET", "/_harness/webhooks", "harness-webhooks"),
+    ("POST", f"/_harness/webhooks/{_ID}/test", "webhook-test"),
+)
+
+#: Not enveloped: checked on its own terms (tests/test_schemas.py checks the document).
+OPENAPI_PATH = "/openapi.json"
+
+
+class WireViolation(AssertionError):
+    """A body the mock sent does not follow its schema."""
+
+
+def route_schema(method: str, path: str) -> tuple[bool, str | None]:
+    """``(found, schema)`` for a request; ``path`` may carry a query and a ``/v1`` prefix."""
+    bare = path.split("?", 1)[0].rstrip("/") or "/"
+    if bare == "/v1" or bare.startswith("/v1/"):
+        bare = bare[3:] or "/"
+    for route_method, pattern, schema in ROUTES:
+        if route_method == method.upper() and re.fullmatch(pattern, bare):
+            return True, schema
+    return False, None
+
+
+def _check(instance: Any, schema: str, what: str) -> None:
+    found = default_schemas().violations(instance, schema)
+    if found:
+        lines = "\n  ".join(str(v) for v in found)
+        raise WireViolation(f"{what} does not follow {schema}.json:\n  {lines}\nbody: {instance!r}")
+
+
+def _is_envelope(body: Any) -> bool:
+    return isinstance(body, dict) and "success" in body and "timestamp" in body
 
 
 def check_wire(method: str, path: str, status: int, body: Any) -> None:
-    """Placeholder until schemas/ lands: only the envelope's presence is checked."""
-    if body is not None and isinstance(body, dict) and "success" in body:
-        assert set(body) == {"success", "data", "error", "timestamp"}, body
+    """Raise :class:`WireViolation` unless ``body`` follows the schema of its route and status."""
+    what = f"{method} {path} → {status}"
+    if path.split("?", 1)[0] == OPENAPI_PATH and status == 200:
+        if not (isinstance(body, dict) and str(body.get("openapi", "")).startswith("3.1")):
+            raise WireViolation(f"{what}: not an OpenAPI 3.1 document")
+        return
+    if _is_envelope(body) and body.get("success") is False:
+        _check(body, "error", what)
+        if status < 400:
+            raise WireViolation(f"{what}: an error body with a success status")
+        return
+    if status >= 400:
+        raise WireViolation(f"{what}: an error status without the error envelope: {body!r}")
+    found, schema = route_schema(method, path)
+    if not found:
+        raise WireViolation(
+            f"{what}: no schema is mapped for this route; add it to tests/wire.py ROUTES"
+        )
+    if schema is None:
+        if status != 204 or body is not None:
+            raise WireViolation(f"{what}: expected 204 without a body, got {body!r}")
+        return
+    if body is None:
+        raise WireViolation(f"{what}: expected a JSON body following {schema}.json")
+    if _is_envelope(body):
+        _check(body, "envelope", what)
+        body = body["data"]
+    _check(body, schema, what)
