@@ -59,11 +59,17 @@ class WireViolation(AssertionError):
     """A body the mock sent does not follow its schema."""
 
 
-def route_schema(method: str, path: str) -> tuple[bool, str | None]:
-    """``(found, schema)`` for a request; ``path`` may carry a query and a ``/v1`` prefix."""
+def route_path(path: str) -> str:
+    """``path`` without its query and ``/v1`` prefix."""
     bare = path.split("?", 1)[0].rstrip("/") or "/"
     if bare == "/v1" or bare.startswith("/v1/"):
         bare = bare[3:] or "/"
+    return bare
+
+
+def route_schema(method: str, path: str) -> tuple[bool, str | None]:
+    """``(found, schema)`` for a request; ``path`` may carry a query and a ``/v1`` prefix."""
+    bare = route_path(path)
     for route_method, pattern, schema in ROUTES:
         if route_method == method.upper() and re.fullmatch(pattern, bare):
             return True, schema
@@ -84,7 +90,7 @@ def _is_envelope(body: Any) -> bool:
 def check_wire(method: str, path: str, status: int, body: Any) -> None:
     """Raise :class:`WireViolation` unless ``body`` follows the schema of its route and status."""
     what = f"{method} {path} → {status}"
-    if path.split("?", 1)[0] == OPENAPI_PATH and status == 200:
+    if route_path(path) == OPENAPI_PATH and status == 200:
         if not (isinstance(body, dict) and str(body.get("openapi", "")).startswith("3.1")):
             raise WireViolation(f"{what}: not an OpenAPI 3.1 document")
         return

@@ -10,7 +10,7 @@ from harness.domain.events import EventSink, RecordingSink
 from harness.store.memory import Store
 from harness.store.world import World
 
-from . import billing, control, deliveries, interviews, webhooks
+from . import billing, control, deliveries, interviews, openapi, webhooks
 from .agents import AGENTS
 from .candidates import CANDIDATES
 from .jobs import JOBS
@@ -48,4 +48,5 @@ def create_api_app(
     control.register(app)
     webhooks.register(app)
     deliveries.register(app)
+    openapi.register(app)
     return app
