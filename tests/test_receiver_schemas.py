@@ -124,3 +124,23 @@ def test_violations_are_reported_where_they_are(mutate: Any, path: str, keyword:
 def test_non_object_is_one_violation() -> None:
     found = default_schemas().violations([1, 2], "events/event")
     assert [(v.instance_path, v.keyword) for v in found] == [("", "type")]
+
+
+def _invalid_payloads() -> list[dict[str, Any]]:
+    from harness.tools.corpus import WEBHOOK_FIXTURES, read_json
+
+    docs = [read_json(p)["payload"] for p in sorted((WEBHOOK_FIXTURES / "invalid").glob("*.json"))]
+    return [d for d in docs if isinstance(d, dict) and d.get("event") in EVENTS]
+
+
+def test_per_event_schema_finds_what_event_json_finds() -> None:
+    """The receiver checks a known event against its own schema (faster): same findings."""
+    schemas = default_schemas()
+    payloads = _invalid_payloads()
+    assert len(payloads) >= 10
+    for payload in payloads:
+        via_event = schemas.violations(payload, "events/event")
+        direct = schemas.violations(payload, f"events/{payload['event']}")
+        assert [(v.instance_path, v.keyword, v.message) for v in direct] == [
+            (v.instance_path, v.keyword, v.message) for v in via_event
+        ], payload

@@ -33,6 +33,7 @@ from harness.clock import Clock, RealClock
 from harness.config import HarnessConfig
 from harness.delivery.signing import Scheme
 from harness.receiver.capture import Inspector, SecretSource, flat_headers, no_secrets, read_body
+from harness.receiver.checks import DeferredChecks
 from harness.receiver.script import ScriptError, Scripts, parse_script
 from harness.receiver.waiters import ReceiverClosing, Waiters
 from harness.schemas import SchemaSet, default_schemas
@@ -49,6 +50,7 @@ ARRIVED_SHOWN = 100
 STORE = web.AppKey("receiver_store", CaptureStore)
 INSPECTOR = web.AppKey("receiver_inspector", Inspector)
 WAITERS = web.AppKey("receiver_waiters", Waiters)
+CHECKS = web.AppKey("receiver_checks", DeferredChecks)
 SCRIPTS = web.AppKey("receiver_scripts", Scripts)
 CLOSING = web.AppKey("receiver_closing", asyncio.Event)
 
@@ -104,6 +106,7 @@ async def capture_hook(request: web.Request) -> web.StreamResponse:
     except Exception:
         log.exception("could not store a capture on channel %s", channel)
         return _error(500, "store_failed", "the capture could not be stored (see the log)")
+    app[CHECKS].defer(stored)
     app[WAITERS].notify(stored)
     if delay_ms:
         with contextlib.suppress(TimeoutError):
@@ -124,6 +127,7 @@ async def list_events(request: web.Request) -> web.Response:
         query = _query(request)
     except BadQuery as exc:
         return _error(400, "bad_query", str(exc))
+    request.app[CHECKS].settle()
     items = [c.wire() for c in request.app[STORE].scan(query)]
     return web.json_response({"items": items, "count": len(items)}, dumps=_dumps)
 
@@ -142,7 +146,9 @@ async def wait_event(request: web.Request) -> web.Response:
     except TimeoutError:
         seen = CaptureQuery(after=query.after)
         total = store.count(seen)
-        newest = store.find(CaptureQuery(after=max(query.after, store.last_id() - ARRIVED_SHOWN)))
+        shown = CaptureQuery(after=max(query.after, store.last_id() - ARRIVED_SHOWN))
+        request.app[CHECKS].settle(c.id for c in store.scan(shown))
+        newest = store.find(shown)
         return _error(
             408,
             "timeout",
@@ -155,7 +161,9 @@ async def wait_event(request: web.Request) -> web.Response:
         )
     except ReceiverClosing as exc:
         return _error(503, "shutting_down", str(exc))
-    return web.json_response(found.wire(), dumps=_dumps)
+    request.app[CHECKS].settle([found.id])
+    settled = store.get(found.id) or found  # None only if cleared meanwhile
+    return web.json_response(settled.wire(), dumps=_dumps)
 
 
 def _capture_id(request: web.Request) -> int:
@@ -163,6 +171,7 @@ def _capture_id(request: web.Request) -> int:
 
 
 async def get_event(request: web.Request) -> web.Response:
+    request.app[CHECKS].settle([_capture_id(request)])
     found = request.app[STORE].get(_capture_id(request))
     if found is None:
         return _error(404, "not_found", f"no capture {request.match_info['id']}")
@@ -181,6 +190,7 @@ async def get_raw(request: web.Request) -> web.Response:
 
 
 async def clear_events(request: web.Request) -> web.Response:
+    request.app[CHECKS].settle()
     return web.json_response({"deleted": request.app[STORE].clear()})
 
 
@@ -232,9 +242,12 @@ def create_receiver_app(
     schemas: SchemaSet | None = None,
     clock: Clock | None = None,
     max_body_bytes: int = 1024 * 1024,
+    max_pending_checks: int = 20_000,
 ) -> web.Application:
     """A receiver that stores its captures in ``db_path`` (``":memory:"`` allowed); the
-    database is opened when the app starts and closed when it stops."""
+    database is opened when the app starts and closed when it stops. Schema checks run after
+    the answer, at most ``max_pending_checks`` behind (0: check each capture before answering;
+    see :mod:`harness.receiver.checks`)."""
     app = web.Application(client_max_size=max_body_bytes)
     app[INSPECTOR] = Inspector(
         scheme=scheme,
@@ -248,12 +261,15 @@ def create_receiver_app(
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         app[CLOSING] = asyncio.Event()
-        app[STORE] = CaptureStore.open(db_path)
+        app[STORE] = store = CaptureStore.open(db_path)
         try:
+            app[CHECKS] = DeferredChecks(store, app[INSPECTOR], max_pending=max_pending_checks)
             yield
         finally:
             app[WAITERS].close()
-            app[STORE].close()
+            if CHECKS in app:
+                app[CHECKS].close()
+            store.close()
 
     async def on_shutdown(app: web.Application) -> None:
         app[CLOSING].set()

@@ -73,7 +73,8 @@ class Capture:
     event: str | None = None
     interview_id: str | None = None
     delivery_id: str | None = None
-    schema_errors: list[dict[str, str]] = field(default_factory=list)
+    #: None while the schema check is pending (see :mod:`harness.receiver.checks`).
+    schema_errors: list[dict[str, str]] | None = None
     flags: list[str] = field(default_factory=list)
     answer_status: int = 204
     answer_delay_ms: int = 0
@@ -96,7 +97,7 @@ class Capture:
             "interviewId": self.interview_id,
             "deliveryId": self.delivery_id,
             "signature": self.signature.value,
-            "schemaErrors": len(self.schema_errors),
+            "schemaErrors": None if self.schema_errors is None else len(self.schema_errors),
             "flags": self.flags,
         }
 
@@ -276,6 +277,21 @@ class CaptureStore:
         with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile: close committed
             if self._db.in_transaction:
                 self._db.execute("COMMIT")
+
+    def set_checked(self, capture: Capture) -> None:
+        """Records the schema check's outcome (``schema_errors`` and ``flags``) of a capture."""
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
+        self._db.execute(
+            "UPDATE captures SET schema_errors = ?, flags = ? WHERE id = ?",
+            (json.dumps(capture.schema_errors), json.dumps(capture.flags), capture.id),
+        )
+        self._schedule_commit()
+
+    def unchecked_ids(self) -> list[int]:
+        """Captures whose schema check never ran (the process stopped before it could)."""
+        rows = self._db.execute("SELECT id FROM captures WHERE schema_errors = 'null' ORDER BY id")
+        return [row[0] for row in rows]
 
     def clear(self) -> int:
         """Deletes every capture; ids keep growing (an ``after`` id stays meaningful)."""
