@@ -84,3 +84,17 @@ async def test_serve_runtime_captures_the_mocks_deliveries(tmp_path: Path) -> No
             "analysis.completed",
         ]
         assert json.dumps(listing)  # all of it is JSON
+
+
+async def test_listening_in_process(tmp_path: Path) -> None:
+    from harness.receiver.listen import listening
+
+    config = HarnessConfig(db_path=str(tmp_path / "l.sqlite3"), signing_scheme="standard")
+    async with listening(config, [SECRET]) as url, aiohttp.ClientSession() as session:
+        body = fixture_body("interview.started")
+        posted = await session.post(
+            f"{url}/hooks/x", data=body, headers=signed_headers("standard", body)
+        )
+        assert posted.status == 204
+        found = await (await session.get(f"{url}/events/wait", params={"timeout": "5"})).json()
+        assert (found["signature"], found["schemaErrors"]) == ("valid", [])
