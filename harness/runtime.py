@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from harness.api.app import create_api_app
-from harness.api.webhooks import enable_delivery
+from harness.api.webhooks import enable_delivery, webhook_secrets
 from harness.config import HarnessConfig
 from harness.receiver.app import create_receiver_app
-from harness.receiver.capture import SecretSource, no_secrets
+from harness.receiver.capture import SecretSource
 from harness.tuning import tune_gc
 
 
@@ -41,15 +41,17 @@ async def _start(app: web.Application, host: str, port: int) -> tuple[web.AppRun
 
 @contextlib.asynccontextmanager
 async def running(
-    config: HarnessConfig, secrets: SecretSource = no_secrets
+    config: HarnessConfig, secrets: SecretSource | None = None
 ) -> AsyncIterator[Running]:
-    """Both servers listening; cleaned up on exit."""
-    # The API first: the receiver verifies with its webhooks' secrets (webhook_secrets(api)).
+    """Both servers listening; cleaned up on exit.
+
+    The receiver verifies captures with the secrets of the mock's webhooks that point at it
+    (looked up per capture, so webhooks created later count), unless ``secrets`` is given."""
     api = create_api_app(config)
     receiver = create_receiver_app(
         db_path=config.db_path,
         scheme=config.signing_scheme,
-        secrets=secrets,
+        secrets=secrets if secrets is not None else webhook_secrets(api),
         max_body_bytes=config.max_body_bytes,
     )
     receiver_runner, receiver_url = await _start(receiver, config.host, config.receiver_port)
