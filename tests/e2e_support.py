@@ -40,8 +40,8 @@ class Harness:
         async with self.http.request(method, self.run.receiver_url + path, json=body) as r:
             return await r.json() if r.content_type == "application/json" else None
 
-    async def wait(self, timeout: float = 10, **query: str) -> dict[str, Any]:
-        params = {**query, "timeout": str(timeout)}
+    async def wait(self, seconds: float = 10, **query: str) -> dict[str, Any]:
+        params = {**query, "timeout": str(seconds)}
         async with self.http.get(self.run.receiver_url + "/events/wait", params=params) as r:
             body = await r.json()
             assert r.status == 200, body
