@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
 from aiohttp import web
 
 from harness.api.app import create_api_app
 from harness.config import HarnessConfig
 from harness.domain.events import DomainEvent
+from harness.receiver.app import create_receiver_app
+from harness.receiver.capture import static_secrets
 from harness.tuning import tune_gc
 
 
@@ -39,8 +43,37 @@ def mock_app() -> web.Application:
     return create_api_app(HarnessConfig(), sink=DiscardSink())
 
 
+#: The secret the receiver benchmark signs with.
+BENCH_SECRET = "5e" * 32
+
+
+async def _no_content(request: web.Request) -> web.Response:
+    await request.read()
+    return web.Response(status=204)
+
+
+def bare_hooks_app() -> web.Application:
+    app = web.Application()
+    app.router.add_post("/hooks/{channel}", _no_content)
+    return app
+
+
+def receiver_app() -> web.Application:
+    """The receiver as ``listen`` runs it, with its SQLite file on disk."""
+    folder = Path(tempfile.mkdtemp(prefix="harness-bench-"))
+    return create_receiver_app(
+        db_path=folder / "captures.sqlite3", secrets=static_secrets(BENCH_SECRET)
+    )
+
+
 async def _serve(name: str) -> None:
-    app = {"bare": bare_app, "mock": mock_app}[name]()
+    factories = {
+        "bare": bare_app,
+        "mock": mock_app,
+        "bare-hooks": bare_hooks_app,
+        "receiver": receiver_app,
+    }
+    app = factories[name]()
     tune_gc()  # both targets run as `serve` runs
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()

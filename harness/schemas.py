@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -66,6 +67,10 @@ class SchemaSet:
             resources.append((document["$id"], Resource.from_contents(document, DRAFT202012)))
         self.registry: Registry[Any] = Registry().with_resources(resources)
         self._validators: dict[str, Draft202012Validator] = {}
+        self._fast_registry = jsonschema_rs.Registry(
+            [(d["$id"], d) for d in self.documents.values()]
+        )
+        self._fast: dict[str, jsonschema_rs.Draft202012Validator] = {}
 
     @property
     def names(self) -> list[str]:
@@ -80,8 +85,31 @@ class SchemaSet:
             self._validators[name] = found
         return found
 
+    def is_valid(self, instance: Any, name: str) -> bool:
+        """A fast yes/no from the compiled (Rust) validator of the same schema files.
+
+        ``tests/test_schema_engines.py`` proves both engines agree on every fixture."""
+        fast = self._fast.get(name)
+        if fast is None:
+            if name not in self.documents:
+                raise KeyError(f"no schema named {name!r}; known: {', '.join(self.names)}")
+            fast = jsonschema_rs.Draft202012Validator(
+                self.documents[name], registry=self._fast_registry
+            )
+            self._fast[name] = fast
+        return bool(fast.is_valid(instance))
+
     def violations(self, instance: Any, name: str) -> list[Violation]:
-        """Every violation of ``instance`` against schema ``name``, in a stable order."""
+        """Every violation of ``instance`` against schema ``name``, in a stable order.
+
+        Valid documents (the common case) are settled by the fast validator; only invalid
+        ones pay for ``jsonschema``'s detailed records."""
+        if self.is_valid(instance, name):
+            return []
+        return self.detailed_violations(instance, name)
+
+    def detailed_violations(self, instance: Any, name: str) -> list[Violation]:
+        """Every violation, always computed by ``jsonschema`` (no fast path)."""
         errors = sorted(
             self.validator(name).iter_errors(instance),
             key=lambda e: (list(map(str, e.absolute_path)), list(map(str, e.schema_path))),
