@@ -15,6 +15,7 @@ from harness.api.webhooks import enable_delivery, webhook_secrets
 from harness.config import HarnessConfig
 from harness.receiver.app import create_receiver_app
 from harness.receiver.capture import SecretSource
+from harness.receiver.mock import MockLink
 from harness.tuning import tune_gc
 
 
@@ -48,16 +49,19 @@ async def running(
     The receiver verifies captures with the secrets of the mock's webhooks that point at it
     (looked up per capture, so webhooks created later count), unless ``secrets`` is given."""
     api = create_api_app(config)
+    link = MockLink()  # the mock starts second (it needs the receiver's URL): filled in below
     receiver = create_receiver_app(
         db_path=config.db_path,
         scheme=config.signing_scheme,
         secrets=secrets if secrets is not None else webhook_secrets(api),
         max_body_bytes=config.max_body_bytes,
+        api_url=link,
     )
     receiver_runner, receiver_url = await _start(receiver, config.host, config.receiver_port)
     try:
         enable_delivery(api, receiver_url)
         api_runner, api_url = await _start(api, config.host, config.port)
+        link.url = api_url
         try:
             yield Running(api_url, receiver_url, api, receiver)
         finally:

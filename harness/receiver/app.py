@@ -15,6 +15,9 @@ Routes (answers are JSON; errors are ``{"error": code, "message": text}``)::
     GET    /channels/{channel}/script  200 script | 404
     DELETE /channels/{channel}/script  204
     GET    /health                     {"status": "ok", "captures": n}
+
+plus the event inspector's page and routes (``/``, ``/events/stream``, replay, fixture, the
+``/mock/*`` proxy): see :mod:`harness.receiver.inspector`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -38,6 +41,9 @@ from harness.receiver.script import ScriptError, Scripts, parse_script
 from harness.receiver.waiters import ReceiverClosing, Waiters
 from harness.schemas import SchemaSet, default_schemas
 from harness.store.captures import CaptureQuery, CaptureStore
+
+if TYPE_CHECKING:
+    from harness.receiver.mock import MockLink
 
 log = logging.getLogger("harness.receiver")
 
@@ -243,11 +249,14 @@ def create_receiver_app(
     clock: Clock | None = None,
     max_body_bytes: int = 1024 * 1024,
     max_pending_checks: int = 20_000,
+    api_url: str | MockLink | None = None,
 ) -> web.Application:
     """A receiver that stores its captures in ``db_path`` (``":memory:"`` allowed); the
     database is opened when the app starts and closed when it stops. Schema checks run after
     the answer, at most ``max_pending_checks`` behind (0: check each capture before answering;
-    see :mod:`harness.receiver.checks`)."""
+    see :mod:`harness.receiver.checks`). ``api_url`` is the mock API's URL (or a
+    :class:`~harness.receiver.mock.MockLink` filled in once it listens) for the inspector's
+    view of the mock; None when the receiver runs alone."""
     app = web.Application(client_max_size=max_body_bytes)
     app[INSPECTOR] = Inspector(
         scheme=scheme,
@@ -290,4 +299,7 @@ def create_receiver_app(
     router.add_get("/channels/{channel}/script", get_script)
     router.add_delete("/channels/{channel}/script", delete_script)
     router.add_get("/health", health)
+    from harness.receiver import inspector  # it imports this module's app keys
+
+    inspector.register(app, api_url)
     return app

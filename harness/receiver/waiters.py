@@ -2,12 +2,15 @@
 
 No polling: :meth:`Waiters.notify` runs for every stored capture and resolves the futures whose
 query it matches. A wait first looks in the store, then registers, with no ``await`` in between,
-so a capture cannot slip through the gap.
+so a capture cannot slip through the gap. The same notification wakes each :class:`Watch`
+(the inspector's live stream, see :mod:`harness.receiver.stream`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from harness.store.captures import Capture, CaptureQuery, CaptureStore
@@ -23,18 +26,40 @@ class _Waiter:
     future: asyncio.Future[Capture]
 
 
+class Watch:
+    """A live reader's wake-up call: set by every new capture (and at shutdown); the reader
+    then reads the store from where it stopped, so nothing is lost and bursts coalesce."""
+
+    def __init__(self) -> None:
+        self._woken = asyncio.Event()
+        self.closed = False
+
+    def wake(self) -> None:
+        self._woken.set()
+
+    async def next(self) -> bool:
+        """Waits for the next wake-up; False once the receiver is closing."""
+        await self._woken.wait()
+        self._woken.clear()
+        return not self.closed
+
+
 class Waiters:
     """The pending waits of one receiver."""
 
     def __init__(self) -> None:
         self._pending: list[_Waiter] = []
         self._watchers: list[asyncio.Future[None]] = []
+        self._watches: set[Watch] = set()
+        self._closed = False
 
     def __len__(self) -> int:
         return len(self._pending)
 
     def notify(self, capture: Capture) -> None:
-        """Resolves every pending wait ``capture`` matches."""
+        """Resolves every pending wait ``capture`` matches and wakes every watch."""
+        for watch in self._watches:
+            watch.wake()
         if not self._pending:
             return
         keep = []
@@ -75,8 +100,26 @@ class Waiters:
             self._watchers.append(watcher)
             await watcher
 
+    @contextlib.contextmanager
+    def watch(self) -> Iterator[Watch]:
+        """A :class:`Watch` woken by every capture until the ``with`` block ends."""
+        watch = Watch()
+        if self._closed:
+            watch.closed = True
+            watch.wake()
+        self._watches.add(watch)
+        try:
+            yield watch
+        finally:
+            self._watches.discard(watch)
+
     def close(self) -> None:
-        """On shutdown: every pending wait ends with :class:`ReceiverClosing`."""
+        """On shutdown: every pending wait ends with :class:`ReceiverClosing`, every watch
+        is woken closed."""
+        self._closed = True
+        for watch in self._watches:
+            watch.closed = True
+            watch.wake()
         for waiter in self._pending:
             if not waiter.future.done():
                 waiter.future.set_exception(ReceiverClosing("the receiver is shutting down"))

@@ -313,6 +313,13 @@ class CaptureStore:
         for row in self._db.execute(sql, params):
             yield _row(row)
 
+    def newest(self, query: CaptureQuery, count: int) -> list[Capture]:
+        """The last ``count`` matching captures, oldest first (``query.limit`` is ignored)."""
+        where, params = query.where()
+        sql = f"{_SELECT} WHERE {where} ORDER BY id DESC LIMIT ?"
+        rows = self._db.execute(sql, [*params, count]).fetchall()
+        return [_row(row) for row in reversed(rows)]
+
     def first(self, query: CaptureQuery) -> Capture | None:
         found = self.find(replace(query, limit=1))
         return found[0] if found else None
