@@ -7,7 +7,7 @@ import json
 import time
 
 from benchmarks.latency import measure
-from benchmarks.load import run_load, target
+from benchmarks.load import LoadResult, run_load, target
 from benchmarks.targets import BENCH_SECRET
 from harness.config import FIXTURES_DIR
 from harness.delivery.signing import sign
@@ -27,29 +27,53 @@ INLINE_BODY = {
 }
 
 
-async def create_interview_throughput() -> None:
-    body = json.dumps(INLINE_BODY).encode()
-    headers = {"Authorization": f"Bearer {ACME_KEY}", "Content-Type": "application/json"}
-    results = {}
-    for name in ("bare", "mock"):
-        with target(name) as server:
-            results[name] = await run_load(
-                f"{server.url}/interviews", body, headers, expect=201, server_pid=server.pid
-            )
-    bare, mock = results["bare"], results["mock"]
-    print("POST /interviews (isTest, fully inline), 16 concurrent clients, 3 s, separate process")
-    for label, r in (
-        ("bare aiohttp handler (fixed 201)", bare),
-        ("mock API, validation+state", mock),
-    ):
+ROUNDS = 3
+
+
+async def compare(
+    title: str,
+    path: str,
+    body: bytes,
+    headers: dict[str, str],
+    expect: int,
+    pair: tuple[tuple[str, str], tuple[str, str]],
+    target_ratio: float,
+) -> None:
+    """Runs baseline and subject alternately ``ROUNDS`` times, keeps each one's best round
+    (this machine is shared: best-of-N is the figure least disturbed by neighbours)."""
+    best: dict[str, LoadResult] = {}
+    for _ in range(ROUNDS):
+        for name, _label in pair:
+            with target(name) as server:
+                result = await run_load(
+                    server.url + path, body, headers, expect=expect, server_pid=server.pid
+                )
+            if name not in best or result.rps > best[name].rps:
+                best[name] = result
+    print(f"{title}; 16 clients in another process, best of {ROUNDS} x 3 s")
+    for name, label in pair:
+        r = best[name]
         print(
             f"  {label:34} {r.rps:8.0f} req/s  {r.cpu_us:6.1f} server CPU-us/req"
             f"  ({r.errors} errors)"
         )
-    print(f"  ratio mock/bare, req/s: {mock.rps / bare.rps:.2f}  (target >= 0.35)")
+    base, subject = best[pair[0][0]], best[pair[1][0]]
+    print(f"  ratio, req/s: {subject.rps / base.rps:.2f}  (target >= {target_ratio})")
     print(
-        f"  ratio bare/mock, server CPU per request: {bare.cpu_us / mock.cpu_us:.2f}"
-        "  (stricter: the bare server idles while the client is the bottleneck)"
+        f"  ratio, server CPU per request: {base.cpu_us / subject.cpu_us:.2f}"
+        "  (stricter: the baseline server idles while the client is the bottleneck)"
+    )
+
+
+async def create_interview_throughput() -> None:
+    await compare(
+        "POST /interviews (isTest, fully inline)",
+        "/interviews",
+        json.dumps(INLINE_BODY).encode(),
+        {"Authorization": f"Bearer {ACME_KEY}", "Content-Type": "application/json"},
+        201,
+        (("bare", "bare aiohttp handler (fixed 201)"), ("mock", "mock API, validation+state")),
+        0.35,
     )
 
 
@@ -66,25 +90,18 @@ async def receiver_throughput() -> None:
     body = json.dumps(fixture, separators=(",", ":")).encode()
     headers = sign("standard", BENCH_SECRET, fixture["deliveryId"], int(time.time()), body)
     headers["Content-Type"] = "application/json"
-    results = {}
-    for name, expect in (("bare-hooks", 204), ("receiver", 204)):
-        with target(name) as server:
-            results[name] = await run_load(
-                f"{server.url}/hooks/bench", body, headers, expect=expect, server_pid=server.pid
-            )
-    bare, receiver = results["bare-hooks"], results["receiver"]
-    print(
-        f"Receiver captures, signed analysis.completed ({len(body)} B), SQLite on disk, 16 clients"
+    await compare(
+        f"Receiver captures, signed analysis.completed ({len(body)} B), SQLite on disk",
+        "/hooks/bench",
+        body,
+        headers,
+        204,
+        (
+            ("bare-hooks", "bare aiohttp handler (204)"),
+            ("receiver", "receiver, verify+store+check"),
+        ),
+        0.3,
     )
-    for label, r in (
-        ("bare aiohttp handler (204)", bare),
-        ("receiver (verify+store+check)", receiver),
-    ):
-        print(
-            f"  {label:34} {r.rps:8.0f} req/s  {r.cpu_us:6.1f} server CPU-us/req"
-            f"  ({r.errors} errors)"
-        )
-    print(f"  ratio receiver/bare, req/s: {receiver.rps / bare.rps:.2f}  (target >= 0.3)")
 
 
 def main() -> None:
