@@ -1,0 +1,125 @@
+"""What the test helpers hand back, and the errors a failing test sees (all ``AssertionError``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.errors import HarnessError
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """A webhook registered through the mock; ``secret`` is its 64-hex ``signingSecret``."""
+
+    id: str
+    secret: str
+    url: str
+    events: tuple[str, ...] = ()
+    #: The receiver channel when the webhook points at the harness's receiver, else None.
+    channel: str | None = None
+
+    @property
+    def whsec(self) -> str:
+        """The secret as the official Standard Webhooks libraries take it (``whsec_…``)."""
+        import base64
+
+        return "whsec_" + base64.b64encode(bytes.fromhex(self.secret)).decode()
+
+
+@dataclass(frozen=True)
+class CapturedEvent:
+    """One delivery the harness's receiver captured (``GET /events`` item)."""
+
+    id: int
+    channel: str
+    event: str | None
+    interview_id: str | None
+    delivery_id: str | None
+    headers: dict[str, str]
+    body: Any
+    signature: str
+    schema_errors: list[dict[str, str]] | None
+    flags: list[str]
+    answer: dict[str, Any]
+    received_at: str
+    #: What the ``--forward-to`` handler answered (``listen --forward-to``), else None.
+    forwarded: dict[str, Any] | None = None
+
+    @classmethod
+    def from_wire(cls, item: dict[str, Any]) -> CapturedEvent:
+        return cls(
+            id=item["id"],
+            channel=item["channel"],
+            event=item.get("event"),
+            interview_id=item.get("interviewId"),
+            delivery_id=item.get("deliveryId"),
+            headers=dict(item.get("headers") or {}),
+            body=item.get("body"),
+            signature=item["signature"],
+            schema_errors=item.get("schemaErrors"),
+            flags=list(item.get("flags") or []),
+            answer=dict(item.get("answer") or {}),
+            received_at=item["receivedAt"],
+            forwarded=item.get("forwarded"),
+        )
+
+    @property
+    def data(self) -> Any:
+        """The body's ``data`` object."""
+        return self.body["data"] if isinstance(self.body, dict) else None
+
+    def line(self) -> str:
+        return (
+            f"#{self.id} {self.event or '?'} interviewId={self.interview_id} "
+            f"channel={self.channel} signature={self.signature}"
+        )
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """One answer of the mock API."""
+
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def data(self) -> Any:
+        """The envelope's ``data`` (the body itself when the server runs with bare bodies)."""
+        if isinstance(self.body, dict) and "success" in self.body and "data" in self.body:
+            return self.body["data"]
+        return self.body
+
+
+class EventTimeout(HarnessError, AssertionError):
+    """No matching event arrived in time; the message lists every event that did."""
+
+    def __init__(self, wanted: str, timeout: float, arrived: Sequence[CapturedEvent]) -> None:
+        self.wanted = wanted
+        self.timeout = timeout
+        self.arrived = list(arrived)
+        lines = [f"no event matching {wanted} arrived within {timeout:g}s"]
+        if self.arrived:
+            lines.append(f"{len(self.arrived)} event(s) did arrive:")
+            lines += [f"  {c.line()}" for c in self.arrived]
+        else:
+            lines.append("no events arrived at all")
+        super().__init__("\n".join(lines))
+
+
+class UnexpectedResponse(HarnessError, AssertionError):
+    """The mock answered a helper's call with something other than a 2xx."""
+
+    def __init__(self, what: str, response: ApiResponse) -> None:
+        self.response = response
+        super().__init__(f"{what}: HTTP {response.status}: {response.body!r}")
+
+
+class DeliveryTimeout(HarnessError, AssertionError):
+    """Deliveries were still queued or in flight when ``drain`` gave up."""
