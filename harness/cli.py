@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from harness.config import DEFAULT_WORLD, HarnessConfig, parse_retry_schedule
+from harness.delivery.modes import parse_delivery_modes
 from harness.errors import ConfigError
 from harness.tools.commands import COMMANDS as TOOL_COMMANDS
 from harness.tools.commands import add_parsers as add_tool_parsers
@@ -31,6 +32,12 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--world", type=Path, default=DEFAULT_WORLD, help="world file (JSON)")
     p.add_argument("--db", default=".harness/harness.sqlite3", help="capture database")
     p.add_argument("--demo", action="store_true", help="print keys and a curl after starting")
+    p.add_argument(
+        "--delivery-mode",
+        default="",
+        help="failure injection for every webhook: duplicate,out-of-order (comma-separated)",
+    )
+    p.add_argument("--delivery-delay-ms", type=int, default=0, help="delay every delivery")
 
 
 def _listen_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -66,6 +73,7 @@ def serve_config(args: argparse.Namespace) -> HarnessConfig:
     }
     if args.retry_schedule is not None:
         values["retry_schedule"] = parse_retry_schedule(args.retry_schedule)
+    values["delivery_modes"] = parse_delivery_modes(args.delivery_mode, args.delivery_delay_ms)
     return HarnessConfig.model_validate(values)
 
 

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from harness.delivery.modes import DeliveryModes
+
 SigningScheme = Literal["standard", "hex", "none"]
 
 #: Delays (seconds) before each retry of a failed delivery: realistic by default.
@@ -38,6 +40,8 @@ class HarnessConfig(BaseModel):
     db_path: str = ".harness/harness.sqlite3"
     #: Consecutive failures that open a webhook's circuit.
     circuit_threshold: int = 10
+    #: Delivery failure injection for every webhook (duplicate, out-of-order, delayed).
+    delivery_modes: DeliveryModes = DeliveryModes()
 
     @field_validator("retry_schedule")
     @classmethod

@@ -49,6 +49,11 @@ ROUTES: tuple[tuple[str, str, str | None], ...] = (
     ("POST", "/_harness/webhooks", "webhook-created"),
     ("GET", "/_harness/webhooks", "harness-webhooks"),
     ("POST", f"/_harness/webhooks/{_ID}/test", "webhook-test"),
+    ("POST", f"/_harness/webhooks/{_ID}/modes", "delivery-modes"),
+    ("POST", "/_harness/modes", "delivery-modes"),
+    ("POST", "/_harness/faults", "fault"),
+    ("GET", "/_harness/faults", "faults"),
+    ("DELETE", "/_harness/faults", None),
 )
 
 #: Not enveloped: checked on its own terms (tests/test_schemas.py checks the document).

@@ -10,9 +10,10 @@ from harness.domain.events import EventSink, RecordingSink
 from harness.store.memory import Store
 from harness.store.world import World
 
-from . import billing, control, deliveries, interviews, openapi, webhooks
+from . import billing, control, deliveries, injection, interviews, openapi, webhooks
 from .agents import AGENTS
 from .candidates import CANDIDATES
+from .faults import fault_middleware
 from .jobs import JOBS
 from .middleware import envelope_middleware
 from .ratelimit import RateLimiter
@@ -31,7 +32,8 @@ def create_api_app(
     clock = clock or RealClock()
     # Room above the limit so that oversized bodies reach our handler and get the envelope.
     app = web.Application(
-        middlewares=[envelope_middleware], client_max_size=config.max_body_bytes + 1
+        middlewares=[envelope_middleware, fault_middleware],
+        client_max_size=config.max_body_bytes + 1,
     )
     app[CONFIG] = config
     app[CLOCK] = clock
@@ -48,5 +50,6 @@ def create_api_app(
     control.register(app)
     webhooks.register(app)
     deliveries.register(app)
+    injection.register(app)
     openapi.register(app)
     return app

@@ -14,6 +14,11 @@ or a connection error is a failure, retried after ``config.retry_schedule[n-1]``
 injectable clock (the last delay repeats if ``maxRetries`` is longer than the schedule).
 ``config.circuit_threshold`` consecutive failed *attempts* open the webhook's circuit; while it is
 open, deliveries are recorded as ``skipped``. Every attempt lands in the :class:`DeliveryLog`.
+
+Failure injection (:mod:`harness.delivery.modes`): per webhook or per run, a delivery may be
+queued twice (``duplicate``), an analysis event queued before the ``interview.completed`` it
+follows (``outOfOrder``), or held ``delayMs`` before its first attempt; the attempts say so in
+``injected``.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -33,6 +38,7 @@ from pydantic_core import to_json
 from harness.clock import Clock, iso
 from harness.config import HarnessConfig
 from harness.delivery.log import DeliveryLog, Outcome
+from harness.delivery.modes import DELAYED, DUPLICATE, OUT_OF_ORDER, ModeTable, reorder
 from harness.delivery.signing import sign
 from harness.delivery.webhooks import Webhook, WebhookRegistry, url_problem
 from harness.domain.enums import EventType
@@ -51,6 +57,9 @@ class Delivery:
     event: EventType
     interview_id: UUID | None
     body: bytes
+    #: The failure-injection modes applied to this delivery (see :mod:`harness.delivery.modes`).
+    injected: tuple[str, ...] = ()
+    delay_ms: int = 0
 
 
 def envelope(event: EventType, delivery_id: UUID, timestamp: str, data: dict[str, Any]) -> bytes:
@@ -74,6 +83,7 @@ class Dispatcher:
         self.clock = clock
         self.registry = registry
         self.log = deliveries if deliveries is not None else DeliveryLog()
+        self.modes = ModeTable(config.delivery_modes)
         #: Unexpected exceptions inside delivery (bugs); ``drain`` re-raises the first.
         self.errors: list[BaseException] = []
         self._session: aiohttp.ClientSession | None = None
@@ -104,6 +114,7 @@ class Dispatcher:
         self._lanes.clear()  # new work starts new lanes; the cancelled ones account for theirs
         self.log.clear()
         self.errors.clear()
+        self.modes.reset()
 
     async def _cancel_all(self) -> None:
         tasks = list(self._tasks)
@@ -114,9 +125,18 @@ class Dispatcher:
     # -- queueing ------------------------------------------------------------------------------
 
     def publish(self, events: Sequence[DomainEvent]) -> None:
-        for event in events:
-            for hook in self.registry.subscribed(event.company_id, event.type):
-                self.send(hook, event.type, event.data, event.interview_id)
+        sends = [
+            (hook, event)
+            for event in events
+            for hook in self.registry.subscribed(event.company_id, event.type)
+        ]
+        ordered = reorder(
+            sends,
+            lambda s: (s[0].id, s[1].type, s[1].interview_id),
+            lambda webhook_id: self.modes.of(webhook_id).out_of_order,
+        )
+        for (hook, event), moved in ordered:
+            self.send(hook, event.type, event.data, event.interview_id, moved=moved)
 
     def send(
         self,
@@ -124,22 +144,39 @@ class Dispatcher:
         event: EventType,
         data: dict[str, Any],
         interview_id: UUID | None = None,
+        *,
+        moved: bool = False,
     ) -> UUID:
-        """Queue one delivery to ``hook``; returns its ``deliveryId``."""
+        """Queue one delivery to ``hook`` (twice in duplicate mode); returns its ``deliveryId``.
+        ``moved``: it was put ahead of an earlier event (out-of-order mode)."""
         delivery_id = uuid4()
         body = envelope(event, delivery_id, iso(self.clock.now()), data)
-        delivery = Delivery(delivery_id, hook.id, event, interview_id, body)
+        modes = self.modes.of(hook.id)
+        injected = [OUT_OF_ORDER] if moved else []
+        if modes.delay_ms:
+            injected.append(DELAYED)
+        delivery = Delivery(
+            delivery_id, hook.id, event, interview_id, body, tuple(injected), modes.delay_ms
+        )
         key = (hook.id, interview_id or delivery_id)
+        if modes.duplicate:
+            copy = (*delivery.injected, DUPLICATE)
+            self._enqueue(key, replace(delivery, injected=copy))
+            self._enqueue(key, replace(delivery, injected=copy))
+        else:
+            self._enqueue(key, delivery)
+        return delivery_id
+
+    def _enqueue(self, key: LaneKey, delivery: Delivery) -> None:
         self._pending += 1
         lane = self._lanes.get(key)
         if lane is not None:
             lane.append(delivery)
-            return delivery_id
+            return
         lane = self._lanes[key] = deque([delivery])
         task = asyncio.get_running_loop().create_task(self._run_lane(key, lane))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return delivery_id
 
     async def drain(self) -> None:
         """Wait until every queued delivery has finished (delivered, failed or skipped)."""
@@ -186,6 +223,8 @@ class Dispatcher:
     # -- sending -------------------------------------------------------------------------------
 
     async def _deliver(self, delivery: Delivery) -> None:
+        if delivery.delay_ms:
+            await self.clock.sleep(delivery.delay_ms / 1000)
         number = 0
         while True:
             number += 1
@@ -280,6 +319,7 @@ class Dispatcher:
             error=error,
             at=self.clock.now(),
             outcome=outcome,
+            injected=delivery.injected,
         )
 
 

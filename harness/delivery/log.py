@@ -7,6 +7,9 @@
 - ``failed`` — this attempt failed and it was the last (retries spent, or the circuit opened);
 - ``skipped`` — nothing was sent: the circuit is open, the webhook is inactive or gone, or the
   target is not loopback while remote webhooks are not allowed.
+
+``injected`` names the failure-injection modes that shaped the attempt's delivery
+(``duplicate``, ``out-of-order``, ``delayed``; see :mod:`harness.delivery.modes`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class Attempt:
     at: datetime
     outcome: Outcome
     id: UUID
+    injected: tuple[str, ...] = ()
 
     def wire(self) -> dict[str, Any]:
         return {
@@ -51,6 +55,7 @@ class Attempt:
             "error": self.error,
             "at": iso(self.at),
             "outcome": self.outcome,
+            "injected": list(self.injected),
         }
 
 

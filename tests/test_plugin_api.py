@@ -1,0 +1,143 @@
+"""The plugin's fixtures used directly by this suite: every call of the public facades."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import (
+    DeliveryTimeout,
+    EventTimeout,
+    Instaview,
+    InstaviewSync,
+    SchemaViolationError,
+    UnexpectedResponse,
+    assert_valid,
+)
+
+LIVE = {
+    "candidate": {
+        "firstName": "Grace",
+        "lastName": "Hopper",
+        "email": "grace@example.com",
+        "gdprExpiryDate": "2030-01-01",
+    },
+    "agent": {"name": "Screening call", "focus": "SCREENING"},
+    "job": {"title": "Support", "description": "Helps customers."},
+}
+
+
+async def test_world_keys_ids_and_the_world_webhooks(instaview: Instaview) -> None:
+    assert set(instaview.keys) == {"acme", "acme_readonly", "readonly", "globex"}
+    assert instaview.keys["readonly"] == instaview.keys["acme_readonly"]
+    assert set(instaview.company_ids) == {"acme", "globex"}
+    assert instaview.webhooks["acme"].url == f"{instaview.receiver_url}/hooks/acme"
+    assert instaview.webhooks["acme"].whsec.startswith("whsec_")
+    usage = await instaview.request("GET", "/billing/usage", company="globex")
+    assert usage.ok and usage.data["companies"][0]["companyName"] == "Globex Trial"
+    refused = await instaview.request("POST", "/interviews", LIVE, key=instaview.keys["readonly"])
+    assert refused.status == 403
+
+
+async def test_the_live_lifecycle_through_the_control_actions(instaview: Instaview) -> None:
+    interview = await instaview.create_interview(LIVE, company="globex")
+    started = await instaview.wait_for("interview.started", interview_id=interview["id"])
+    assert started.channel == "globex"
+    assert (await instaview.complete(interview["id"], duration_minutes=3))["status"] == "COMPLETED"
+    analysis = await instaview.wait_for("analysis.completed", interview_id=interview["id"])
+    assert analysis.data["isTest"] is False
+    second = await instaview.create_interview(LIVE)
+    failed = await instaview.fail(second["id"], code="NO_ANSWER", message="Nobody")
+    assert failed["status"] == "FAILED"
+    event = await instaview.wait_for("interview.failed", interview_id=second["id"])
+    assert event.data["error"] == {"code": "NO_ANSWER", "message": "Nobody"}
+    with pytest.raises(UnexpectedResponse, match="HTTP 409"):
+        await instaview.start(second["id"])
+    with pytest.raises(UnexpectedResponse, match="HTTP 400"):
+        await instaview.create_interview({"isTest": True})
+
+
+async def test_duplicate_mode_on_a_registered_webhook_and_waiting_after_a_capture(
+    instaview: Instaview,
+) -> None:
+    hook = await instaview.register_webhook(events=["interview.completed"], channel="dups")
+    assert hook.channel == "dups" and hook.events == ("interview.completed",)
+    modes = await instaview.delivery_modes(hook.id, duplicate=True)
+    assert modes == {"duplicate": True, "outOfOrder": False, "delayMs": 0}
+    interview = await instaview.create_interview()
+    first = await instaview.wait_for(channel="dups", interview_id=interview["id"])
+    again = await instaview.wait_for(channel="dups", after=first.id)
+    assert first.delivery_id == again.delivery_id and first.id < again.id
+    await instaview.drain()
+    log = await instaview.deliveries(webhook_id=hook.id)
+    assert [a["injected"] for a in log] == [["duplicate"], ["duplicate"]]
+    assert len(await instaview.events(channel="dups")) == 2
+
+
+async def test_faults_and_the_out_of_order_default_through_the_facade(
+    instaview: Instaview,
+) -> None:
+    fault = await instaview.inject_fault("POST /interviews", burst=1, error_status=500)
+    assert fault["burst"] == 1
+    with pytest.raises(UnexpectedResponse, match="HTTP 500"):
+        await instaview.create_interview()
+    await instaview.clear_faults()
+    await instaview.delivery_modes(out_of_order=True)
+    interview = await instaview.create_interview()
+    await instaview.drain()
+    events = await instaview.events(interview_id=interview["id"], channel="acme")
+    assert [e.event for e in events] == ["analysis.completed", "interview.completed"]
+
+
+async def test_a_global_webhook_to_a_url_nobody_serves_can_be_drained(
+    instaview: Instaview,
+) -> None:
+    hook = await instaview.register_webhook("http://127.0.0.1:9/nowhere", company=None)
+    assert hook.channel is None
+    await instaview.create_interview(company="globex")
+    await instaview.drain(timeout=10)
+    failed = await instaview.deliveries(webhook_id=hook.id, outcome="failed")
+    assert len(failed) == 2
+
+
+def test_the_sync_twin(instaview_sync: InstaviewSync) -> None:
+    interview = instaview_sync.create_interview(LIVE)
+    instaview_sync.start  # noqa: B018 (the same control actions exist)
+    instaview_sync.complete(interview["id"])
+    captured = instaview_sync.wait_for("analysis.completed", interview_id=interview["id"])
+    instaview_sync.assert_valid_event(captured.body)
+    assert_valid(captured.data["analysis"], "analysis")
+    assert [e.event for e in instaview_sync.events(interview_id=interview["id"])] == [
+        "interview.started",
+        "interview.completed",
+        "analysis.completed",
+    ]
+    with pytest.raises(EventTimeout, match="3 event"):
+        instaview_sync.wait_for("ping", timeout=0)
+    hook = instaview_sync.register_webhook(channel="s", events=["ping"])
+    instaview_sync.delivery_modes(hook.id, delay_ms=1)
+    instaview_sync.inject_fault("GET /billing/usage", error_rate=1.0)
+    assert instaview_sync.request("GET", "/billing/usage").status == 503
+    instaview_sync.clear_faults()
+    instaview_sync.drain()
+    assert instaview_sync.deliveries(interview_id=interview["id"], event="ping") == []
+
+
+async def test_the_sync_twin_refuses_to_block_an_event_loop(
+    instaview_sync: InstaviewSync,
+) -> None:
+    with pytest.raises(RuntimeError, match="use the instaview fixture"):
+        instaview_sync.events()
+
+
+def test_schema_assertions_take_text_and_bytes() -> None:
+    with pytest.raises(SchemaViolationError, match="not JSON"):
+        assert_valid(b"{", "health")
+    with pytest.raises(SchemaViolationError, match="'status' is a required property"):
+        assert_valid("{}", "health")
+    assert_valid('{"status": "ok"}', "health")
+    with pytest.raises(SchemaViolationError, match="schema 'events/event'"):
+        Instaview.assert_valid_event({"event": "interview.exploded"})
+
+
+def test_drain_timeout_is_an_assertion_error() -> None:
+    assert issubclass(DeliveryTimeout, AssertionError)
