@@ -1,5 +1,5 @@
 // DOM helpers for the inspector. Every piece of payload data reaches the page as a text node
-// (append of a string, textContent, setAttribute): never innerHTML, so `<script>` is text.
+// (append of a string, textContent, setAttribute): never as HTML markup, so `<script>` is text.
 
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);

@@ -48,11 +48,23 @@ export function renderJson(value, marks, path = "", depth = 0) {
     node = el("span", { class: `j-${value === null ? "null" : typeof value}` }, JSON.stringify(value));
   }
   node.dataset.path = path || "/";
-  if (marks.has(path)) {
-    node.classList.add("violation");
-    node.title = marks.get(path).join("\n");
-  }
+  if (marks.has(path)) mark(node, path || "/", marks.get(path));
   return node;
+}
+
+// A leaf is highlighted itself; an object or array by its opening bracket, followed by the
+// messages (a "required" violation points at the object that lacks the property).
+function mark(node, path, messages) {
+  const title = messages.join("\n");
+  if (!node.classList.contains("j-object") && !node.classList.contains("j-array")) {
+    node.classList.add("violation");
+    node.title = title;
+    return;
+  }
+  const bracket = node.firstChild;
+  const opener = el("span", { class: "violation", title, dataset: { path } }, bracket.textContent.trimEnd());
+  const note = el("span", { class: "violation-note" }, `  ⚠ ${messages.join("; ")}`);
+  bracket.replaceWith(opener, note, bracket.textContent.endsWith("\n") ? "\n" : "");
 }
 
 // The deepest path present in the document for each violation (a missing property's
