@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from harness.config import DEFAULT_WORLD, HarnessConfig, parse_retry_schedule
 from harness.delivery.modes import parse_delivery_modes
 from harness.errors import ConfigError
+from harness.receiver.forward import check_forward_url
 from harness.tools.commands import COMMANDS as TOOL_COMMANDS
 from harness.tools.commands import add_parsers as add_tool_parsers
 from harness.tools.commands import run as run_tool
@@ -47,6 +48,12 @@ def _listen_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.add_argument("--secret", action="append", default=[], help="signing secret (hex); repeat")
     p.add_argument("--scheme", choices=["standard", "hex", "none"], default="standard")
     p.add_argument("--db", default=".harness/harness.sqlite3", help="capture database")
+    p.add_argument(
+        "--forward-to",
+        default=None,
+        metavar="URL",
+        help="also POST each capture to this handler and answer with its status",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,7 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             values = {"host": args.host, "receiver_port": args.port, "db_path": args.db}
             config = HarnessConfig.model_validate({**values, "signing_scheme": args.scheme})
-            asyncio.run(listen_forever(config, args.secret))
+            if args.forward_to is not None:
+                check_forward_url(args.forward_to)
+            asyncio.run(listen_forever(config, args.secret, args.forward_to))
     except (ConfigError, ValueError, ValidationError, OSError) as exc:
         print(f"instaview-harness: {exc}", file=sys.stderr)
         return 2

@@ -27,6 +27,7 @@ import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,7 @@ from harness.config import HarnessConfig
 from harness.delivery.signing import Scheme
 from harness.receiver.capture import Inspector, SecretSource, flat_headers, no_secrets, read_body
 from harness.receiver.checks import DeferredChecks
+from harness.receiver.forward import FORWARDER
 from harness.receiver.script import ScriptError, Scripts, parse_script
 from harness.receiver.waiters import ReceiverClosing, Waiters
 from harness.schemas import SchemaSet, default_schemas
@@ -99,14 +101,19 @@ async def capture_hook(request: web.Request) -> web.StreamResponse:
     inspector = app[INSPECTOR]
     channel = request.match_info["channel"]
     body, size = await read_body(request, inspector.max_body_bytes)
+    forward = None
     if size > len(body):
         status, delay_ms = 413, 0  # a scripted attempt is not used up by an oversized body
     else:
         answer = app[SCRIPTS].answer(channel)
         status, delay_ms = answer.status, answer.delay_ms
-    capture = inspector.inspect(
-        channel, flat_headers(request.headers), body, size, status, delay_ms
-    )
+        forward = None if answer.scripted else app.get(FORWARDER)
+    headers = flat_headers(request.headers)
+    capture = inspector.inspect(channel, headers, body, size, status, delay_ms)
+    if forward is not None:  # listen --forward-to: the handler's answer is the answer
+        forwarded = await forward.forward(channel, headers, body)
+        status = forwarded.answer_status
+        capture = replace(capture, answer_status=status, forwarded=forwarded.wire())
     try:
         stored = app[STORE].add(capture)
     except Exception:
@@ -118,8 +125,8 @@ async def capture_hook(request: web.Request) -> web.StreamResponse:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(app[CLOSING].wait(), delay_ms / 1000)
     headers = {"X-Harness-Capture-Id": str(stored.id)}
-    if status == 204:
-        return web.Response(status=204, headers=headers)
+    if status == 204 or forward is not None:
+        return web.Response(status=status, headers=headers)
     payload: dict[str, Any] = {"captureId": stored.id, "scripted": status != 413, "status": status}
     if status == 413:
         payload["error"] = (

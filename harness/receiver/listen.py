@@ -12,6 +12,7 @@ from aiohttp import web
 from harness.config import HarnessConfig
 from harness.delivery.signing import key_bytes
 from harness.errors import ConfigError
+from harness.receiver import forward
 from harness.receiver.app import create_receiver_app
 from harness.receiver.capture import no_secrets, static_secrets
 
@@ -33,14 +34,19 @@ def _url(runner: web.AppRunner, host: str) -> str:
 
 
 @contextlib.asynccontextmanager
-async def listening(config: HarnessConfig, secrets: Sequence[str] = ()) -> AsyncIterator[str]:
-    """The receiver on ``config.host:config.receiver_port``; yields its URL."""
+async def listening(
+    config: HarnessConfig, secrets: Sequence[str] = (), forward_to: str | None = None
+) -> AsyncIterator[str]:
+    """The receiver on ``config.host:config.receiver_port``; yields its URL. With
+    ``forward_to`` every capture is also sent to that handler (:mod:`harness.receiver.forward`)."""
     app = create_receiver_app(
         db_path=config.db_path,
         scheme=config.signing_scheme,
         secrets=static_secrets(*check_secrets(secrets)) if secrets else no_secrets,
         max_body_bytes=config.max_body_bytes,
     )
+    if forward_to is not None:
+        forward.install(app, forward_to)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
@@ -50,12 +56,14 @@ async def listening(config: HarnessConfig, secrets: Sequence[str] = ()) -> Async
         await runner.cleanup()
 
 
-async def listen_forever(config: HarnessConfig, secrets: Sequence[str] = ()) -> None:
+async def listen_forever(
+    config: HarnessConfig, secrets: Sequence[str] = (), forward_to: str | None = None
+) -> None:
     """Print ``ready receiver=<url>``, run until SIGINT/SIGTERM, shut down cleanly."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with listening(config, secrets) as url:
+    async with listening(config, secrets, forward_to) as url:
         print(f"ready receiver={url}", flush=True)
         await stop.wait()

@@ -22,7 +22,7 @@ from typing import Any
 from harness.delivery.signing import Verdict
 
 #: Bump when the table changes; older files are migrated or refused in :meth:`CaptureStore.open`.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS captures (
@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS captures (
     schema_errors TEXT NOT NULL,
     flags TEXT NOT NULL,
     answer_status INTEGER NOT NULL,
-    answer_delay_ms INTEGER NOT NULL
+    answer_delay_ms INTEGER NOT NULL,
+    forwarded TEXT
 );
 CREATE INDEX IF NOT EXISTS captures_event ON captures (event);
 CREATE INDEX IF NOT EXISTS captures_interview ON captures (interview_id);
@@ -50,10 +51,12 @@ CREATE INDEX IF NOT EXISTS captures_delivery ON captures (delivery_id);
 
 _COLUMNS = (
     "channel, received_at, event, interview_id, delivery_id, headers, body, size, signature, "
-    "signature_reason, schema_errors, flags, answer_status, answer_delay_ms"
+    "signature_reason, schema_errors, flags, answer_status, answer_delay_ms, forwarded"
 )
-_INSERT = f"INSERT INTO captures ({_COLUMNS}) VALUES ({', '.join('?' * 14)})"
+_INSERT = f"INSERT INTO captures ({_COLUMNS}) VALUES ({', '.join('?' * 15)})"
 _SELECT = f"SELECT id, {_COLUMNS} FROM captures"
+#: Version 1 files lack ``forwarded`` (added for ``listen --forward-to``); read as NULL.
+_SELECT_V1 = f"SELECT id, {_COLUMNS.replace(', forwarded', ', NULL')} FROM captures"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class Capture:
     flags: list[str] = field(default_factory=list)
     answer_status: int = 204
     answer_delay_ms: int = 0
+    #: What the ``--forward-to`` handler answered: ``{url, status, latencyMs, error, body}``.
+    forwarded: dict[str, Any] | None = None
     id: int = 0
 
     def parsed_body(self) -> Any:
@@ -118,6 +123,7 @@ class Capture:
             "schemaErrors": self.schema_errors,
             "flags": self.flags,
             "answer": {"status": self.answer_status, "delayMs": self.answer_delay_ms},
+            "forwarded": self.forwarded,
         }
 
 
@@ -168,7 +174,7 @@ class CaptureQuery:
 
 def _row(row: tuple[Any, ...]) -> Capture:
     (cid, channel, received_at, event, interview_id, delivery_id, headers, body, size) = row[:9]
-    signature, reason, schema_errors, flags, answer_status, answer_delay_ms = row[9:]
+    signature, reason, schema_errors, flags, answer_status, answer_delay_ms, forwarded = row[9:]
     return Capture(
         id=cid,
         channel=channel,
@@ -185,6 +191,7 @@ def _row(row: tuple[Any, ...]) -> Capture:
         flags=json.loads(flags),
         answer_status=answer_status,
         answer_delay_ms=answer_delay_ms,
+        forwarded=json.loads(forwarded) if forwarded is not None else None,
     )
 
 
@@ -194,6 +201,8 @@ class CaptureStore:
     def __init__(self, connection: sqlite3.Connection, path: str) -> None:
         self._db = connection
         self.path = path
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(captures)")}
+        self._select = _SELECT if "forwarded" in columns else _SELECT_V1
         self._commit_scheduled = False
 
     @classmethod
@@ -222,6 +231,8 @@ class CaptureStore:
                     f"{where}: capture database version {version} is newer than this harness"
                 )
             db.executescript(_DDL)
+            if 0 < version < 2:
+                db.execute("ALTER TABLE captures ADD COLUMN forwarded TEXT")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except BaseException:
             db.close()
@@ -256,6 +267,7 @@ class CaptureStore:
                 json.dumps(capture.flags),
                 capture.answer_status,
                 capture.answer_delay_ms,
+                None if capture.forwarded is None else json.dumps(capture.forwarded),
             ),
         )
         self._schedule_commit()
@@ -306,7 +318,7 @@ class CaptureStore:
 
     def scan(self, query: CaptureQuery = CaptureQuery()) -> Iterator[Capture]:
         where, params = query.where()
-        sql = f"{_SELECT} WHERE {where} ORDER BY id"
+        sql = f"{self._select} WHERE {where} ORDER BY id"
         if query.limit is not None:
             sql += " LIMIT ?"
             params.append(query.limit)
@@ -316,7 +328,7 @@ class CaptureStore:
     def newest(self, query: CaptureQuery, count: int) -> list[Capture]:
         """The last ``count`` matching captures, oldest first (``query.limit`` is ignored)."""
         where, params = query.where()
-        sql = f"{_SELECT} WHERE {where} ORDER BY id DESC LIMIT ?"
+        sql = f"{self._select} WHERE {where} ORDER BY id DESC LIMIT ?"
         rows = self._db.execute(sql, [*params, count]).fetchall()
         return [_row(row) for row in reversed(rows)]
 
@@ -325,7 +337,7 @@ class CaptureStore:
         return found[0] if found else None
 
     def get(self, capture_id: int) -> Capture | None:
-        row = self._db.execute(f"{_SELECT} WHERE id = ?", (capture_id,)).fetchone()
+        row = self._db.execute(f"{self._select} WHERE id = ?", (capture_id,)).fetchone()
         return None if row is None else _row(row)
 
     def count(self, query: CaptureQuery = CaptureQuery()) -> int:
