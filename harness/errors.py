@@ -13,8 +13,14 @@
     │   ├── Conflict                  409 CONFLICT
     │   ├── BillingLimitReached       402 BILLING_LIMIT_REACHED
     │   ├── PayloadTooLarge           413 PAYLOAD_TOO_LARGE
-    │   └── RateLimited               429 RATE_LIMIT_EXCEEDED
-    └── ConfigError                   a bad option or world file, found before anything listens
+    │   ├── RateLimited               429 RATE_LIMIT_EXCEEDED
+    │   └── InjectedFault             5xx INTERNAL_ERROR from POST /_harness/faults (api.faults)
+    ├── ConfigError                   a bad option or world file, found before anything listens
+    └── (also AssertionError)         what a test sees from the pytest plugin (harness.testing)
+        ├── EventTimeout              wait_for found no match; lists every event that arrived
+        ├── UnexpectedResponse        a helper's call was not answered with a 2xx
+        ├── DeliveryTimeout           drain() gave up with deliveries still queued
+        └── SchemaViolationError      assert_valid*: every violation, instance and schema path
 """
 
 from __future__ import annotations

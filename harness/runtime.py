@@ -31,7 +31,11 @@ async def _start(app: web.Application, host: str, port: int) -> tuple[web.AppRun
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
-    await site.start()
+    try:
+        await site.start()
+    except BaseException:  # e.g. the port is taken: close what setup opened (sessions, DB)
+        await runner.cleanup()
+        raise
     server = site._server
     assert server is not None
     sockets = getattr(server, "sockets", None) or []

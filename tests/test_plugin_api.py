@@ -141,3 +141,29 @@ def test_schema_assertions_take_text_and_bytes() -> None:
 
 def test_drain_timeout_is_an_assertion_error() -> None:
     assert issubclass(DeliveryTimeout, AssertionError)
+
+
+def test_a_harness_that_cannot_start_stops_its_thread_and_loop() -> None:
+    import socket
+    import threading
+
+    from harness import HarnessConfig
+    from harness.testing.server import BackgroundHarness
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        harness = BackgroundHarness(HarnessConfig(port=port, db_path=":memory:"))
+        before = threading.active_count()
+        with pytest.raises(OSError):
+            harness.start()
+    assert threading.active_count() == before  # the harness's thread was joined
+    with pytest.raises(RuntimeError, match="not started"):
+        _ = harness.client
+    harness.stop()  # a second stop is a no-op
+
+
+async def test_a_bad_wait_is_an_unexpected_response(instaview: Instaview) -> None:
+    with pytest.raises(UnexpectedResponse, match="GET /events/wait: HTTP 400"):
+        await instaview.wait_for("ping", after=-1)
