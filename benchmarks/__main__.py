@@ -11,20 +11,10 @@ from benchmarks.load import LoadResult, run_load, target
 from benchmarks.targets import BENCH_SECRET
 from harness.config import FIXTURES_DIR
 from harness.delivery.signing import sign
+from harness.examples import example_interview_body
 
 ACME_KEY = "sk_test_acme_full_0000000000000000"
-INLINE_BODY = {
-    "candidate": {
-        "firstName": "Ada",
-        "lastName": "Lovelace",
-        "email": "ada@example.com",
-        "gdprExpiryDate": "2030-01-01",
-    },
-    "agent": {"name": "Screening call", "focus": "SCREENING"},
-    "job": {"title": "Backend Engineer", "description": "Builds the services behind hiring."},
-    "metadata": {"externalInterviewId": "INT-789"},
-    "isTest": True,
-}
+INLINE_BODY = example_interview_body(metadata={"externalInterviewId": "INT-789"})
 
 
 ROUNDS = 3

@@ -6,21 +6,10 @@ import json
 from typing import TYPE_CHECKING
 
 from harness.api.state import STORE
+from harness.examples import example_interview_body
 
 if TYPE_CHECKING:
     from harness.runtime import Running
-
-EXAMPLE_BODY = {
-    "candidate": {
-        "firstName": "Ada",
-        "lastName": "Lovelace",
-        "email": "ada@example.com",
-        "gdprExpiryDate": "2030-01-01",
-    },
-    "agent": {"name": "Screening call", "focus": "SCREENING"},
-    "job": {"title": "Backend Engineer", "description": "Builds the services behind hiring."},
-    "isTest": True,
-}
 
 
 def demo_banner(run: Running) -> str:
@@ -33,7 +22,7 @@ def demo_banner(run: Running) -> str:
             kind = "full access" if len(api_key.scopes) > 10 else "read-only"
             lines.append(f"    {api_key.key}  {company.name} ({company.plan.value}, {kind})")
             first_key = first_key or api_key.key
-    body = json.dumps(EXAMPLE_BODY)
+    body = json.dumps(example_interview_body())
     lines += [
         "",
         "Create a test interview:",

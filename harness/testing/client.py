@@ -20,6 +20,7 @@ import aiohttp
 from harness.api.webhooks import DISPATCHER
 from harness.delivery.signing import Scheme
 from harness.domain.enums import EventType
+from harness.examples import example_interview_body
 from harness.runtime import Running
 from harness.testing.types import (
     ApiResponse,
@@ -35,22 +36,6 @@ from harness.tools.matrix import MatrixReport, run_matrix_async
 MAX_WAIT_S = 600.0
 #: Extra seconds the HTTP call of a wait gets beyond the wait itself.
 WAIT_SLACK_S = 10.0
-
-
-def default_interview_body(**extra: Any) -> dict[str, Any]:
-    """A fully inline create-interview body for an ``isTest`` interview (override any field)."""
-    return {
-        "candidate": {
-            "firstName": "Ada",
-            "lastName": "Lovelace",
-            "email": "ada@example.com",
-            "gdprExpiryDate": "2030-01-01",
-        },
-        "agent": {"name": "Screening call", "focus": "SCREENING"},
-        "job": {"title": "Backend Engineer", "description": "Builds the services."},
-        "isTest": True,
-        **extra,
-    }
 
 
 def _slug(name: str, taken: set[str]) -> str:
@@ -177,7 +162,7 @@ class HarnessClient:
     async def create_interview(
         self, body: dict[str, Any] | None = None, *, key: str | None = None, company: str = "acme"
     ) -> dict[str, Any]:
-        body = default_interview_body() if body is None else body
+        body = example_interview_body() if body is None else body
         response = await self.request("POST", "/interviews", body, key=key, company=company)
         data: dict[str, Any] = await self._expect("POST /interviews", response)
         return data
