@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel
 
-from harness.domain.checks import check_phone_number
+from harness.domain.checks import check_phone_number, check_phone_owned
 from harness.domain.enums import AgentType
 from harness.domain.models import Agent, Company
 from harness.domain.requests import AgentCreate, AgentFields, AgentPatch
@@ -29,6 +29,8 @@ def _check(store: Store, company: Company, body: BaseModel, record: Any, now: da
     )
     if kind is AgentType.PHONE:
         check_phone_number(store, company, phone, "companyPhoneNumberId")
+    elif body.company_phone_number_id is not None:  # any agent: only its company's numbers
+        check_phone_owned(store, company, body.company_phone_number_id)
 
 
 def _fields(body: BaseModel, record: Any) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
@@ -34,7 +34,11 @@ async def usage(request: web.Request) -> web.Response:
     company = authenticate(request, "read:billing")
     now = request.app[CLOCK].now()
     end = _when(request, "end", now)
-    start = _when(request, "start", end - DEFAULT_WINDOW)
+    try:
+        default_start = end - DEFAULT_WINDOW
+    except OverflowError:  # an end in the first 30 days of year 1
+        default_start = datetime.min.replace(tzinfo=UTC)
+    start = _when(request, "start", default_start)
     if start > end:
         raise ValidationFailed.one("start", "must not be after end")
     # Deleted interviews still used their minutes, so they count.

@@ -40,7 +40,8 @@ def to_fields(body: BaseModel, record: Any) -> dict[str, Any]:
     fields = set_fields(body)
     single = fields.pop("job_id", None)
     if single is not None:
-        base = fields.get("job_ids") or (record.job_ids if record is not None else [])
+        sent = fields.get("job_ids")  # an explicit [] replaces the list; only "not sent" keeps it
+        base = sent if sent is not None else (record.job_ids if record is not None else [])
         fields["job_ids"] = [*base, single]
     if fields.get("job_ids") is not None:  # a set of assignments: [J, J] is one, not two
         fields["job_ids"] = list(dict.fromkeys(fields["job_ids"]))

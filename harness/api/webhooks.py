@@ -60,14 +60,18 @@ RESERVED_HEADERS = frozenset(
 )
 
 
-def _header_name(name: str) -> str:
-    if name.lower() in RESERVED_HEADERS:
+def _header_name(name: object) -> object:
+    # Runs before the type check: a non-string is left for the string validator to refuse.
+    if isinstance(name, str) and name.lower() in RESERVED_HEADERS:
         raise ValueError(f"header {name!r} is set by the harness and cannot be overridden")
     return name
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    # Strict like every other request body (docs/decisions.md, "strict types").
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", strict=True
+    )
 
 
 class HeaderIn(_Body):

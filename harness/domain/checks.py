@@ -15,6 +15,11 @@ def check_phone_number(store: Store, company: Company, phone_id: UUID | None, fi
     """A PHONE agent needs ``companyPhoneNumberId``, and it must be one of the company's."""
     if phone_id is None:
         raise ValidationFailed.one(field, "required when type is PHONE")
+    check_phone_owned(store, company, phone_id)
+
+
+def check_phone_owned(store: Store, company: Company, phone_id: UUID) -> None:
+    """Any agent that names a phone number must name one of its company's (404 / 403)."""
     owner = store.company_of_phone(phone_id)
     if owner is None:
         raise NotFound("PhoneNumber", str(phone_id))

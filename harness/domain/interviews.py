@@ -11,7 +11,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from harness.domain.checks import candidate_jobs, check_gdpr, check_phone_number
+from harness.domain.checks import (
+    candidate_jobs,
+    check_gdpr,
+    check_phone_number,
+    check_phone_owned,
+)
 from harness.domain.enums import AgentFocus, AgentType, InterviewStatus
 from harness.domain.events import DomainEvent
 from harness.domain.ids import new_id
@@ -82,6 +87,8 @@ def _resolve(store: Store, company: Company, req: CreateInterview, now: datetime
         if req.agent.type is AgentType.PHONE:
             phone = req.agent.company_phone_number_id
             check_phone_number(store, company, phone, "agent.companyPhoneNumberId")
+        elif req.agent.company_phone_number_id is not None:
+            check_phone_owned(store, company, req.agent.company_phone_number_id)
         stamp: dict[str, Any] = {"company_id": company.id, "created_at": now, "updated_at": now}
         agent = Agent.model_validate({"id": new_id(), **stamp, **_fields(req.agent)})
         new_agent = True

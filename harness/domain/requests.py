@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -163,6 +163,11 @@ def _date_or_aware_datetime(value: Any) -> date | datetime:
         raise ValueError(
             f"{value!r} is not a date (YYYY-MM-DD) or a date-time with a UTC offset: {reason}"
         ) from exc
+    if isinstance(parsed, datetime):
+        try:  # responses render it in UTC: 9999-12-31T23:59:59-01:00 has no UTC form
+            parsed.astimezone(UTC)
+        except OverflowError as exc:
+            raise ValueError(f"{value!r} is out of range once converted to UTC") from exc
     return parsed
 
 
