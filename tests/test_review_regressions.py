@@ -134,3 +134,39 @@ async def test_patch_with_empty_job_ids_and_the_deprecated_job_id_replaces_the_l
     reply = await api.patch(f"/candidates/{created.data['id']}", {"jobIds": [], "jobId": job2})
     assert reply.status == 200
     assert reply.data["jobIds"] == [job2]
+
+
+# --- candidate jobIds (at most 50) ------------------------------------------------------------
+
+
+async def test_deprecated_job_id_cannot_take_a_candidate_past_50_job_assignments(
+    api: Api,
+) -> None:
+    jobs = [
+        (
+            await api.post(
+                "/jobs",
+                {"title": f"Job number {i}", "description": "Ten chars+.", "status": "OPEN"},
+            )
+        ).data["id"]
+        for i in range(51)
+    ]
+    contact = {"firstName": "A", "lastName": "B", "email": "a@b.co"}
+    reply = await api.post("/candidates", {**contact, "jobIds": jobs[:50], "jobId": jobs[50]})
+    assert reply.status == 400
+    assert reply.fields == ["jobIds"]
+    created = await api.post("/candidates", {**contact, "jobIds": jobs[:50]})
+    assert created.status == 201
+    reply = await api.patch(f"/candidates/{created.data['id']}", {"jobId": jobs[50]})
+    assert reply.status == 400
+    assert reply.fields == ["jobIds"]
+    reply = await api.post(
+        "/interviews",
+        {
+            "candidate": inline_candidate(jobIds=jobs[:50], jobId=jobs[50]),
+            "agentId": ACME_AGENT_GENERIC,
+            "isTest": True,
+        },
+    )
+    assert reply.status == 400
+    assert reply.fields == ["candidate.jobIds"]

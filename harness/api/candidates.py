@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel
 
-from harness.domain.checks import candidate_jobs, check_gdpr
+from harness.domain.checks import candidate_jobs, check_gdpr, check_job_count
 from harness.domain.enums import CandidateStatus
 from harness.domain.models import Candidate, Company
 from harness.domain.requests import CandidateCreate, CandidateFields, CandidatePatch
@@ -27,6 +27,9 @@ def check_candidate(
     assert isinstance(body, CandidateFields)
     check_gdpr(body.gdpr_expiry_date, now, prefix + "gdprExpiryDate")
     candidate_jobs(store, company, body)
+    jobs = to_fields(body, record).get("job_ids")  # what will be stored, jobId folded in
+    if jobs is not None:
+        check_job_count(jobs, prefix + "jobIds")
     if record is not None:
         sent = body.model_fields_set
         email = body.email if "email" in sent else record.email

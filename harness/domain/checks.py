@@ -43,3 +43,14 @@ def candidate_jobs(store: Store, company: Company, body: CandidateFields) -> lis
     for job_id in ids:
         store.jobs.owned(job_id, company)
     return list(dict.fromkeys(ids))
+
+
+MAX_JOB_IDS = 50
+
+
+def check_job_count(job_ids: list[UUID], field: str) -> None:
+    """A candidate has at most 50 job assignments, the deprecated ``jobId`` included."""
+    if len(job_ids) > MAX_JOB_IDS:
+        raise ValidationFailed.one(
+            field, f"at most {MAX_JOB_IDS} job assignments (jobIds and jobId together)"
+        )

@@ -14,6 +14,7 @@ from uuid import UUID
 from harness.domain.checks import (
     candidate_jobs,
     check_gdpr,
+    check_job_count,
     check_phone_number,
     check_phone_owned,
 )
@@ -95,6 +96,7 @@ def _resolve(store: Store, company: Company, req: CreateInterview, now: datetime
     if req.candidate is not None:
         check_gdpr(req.candidate.gdpr_expiry_date, now, "candidate.gdprExpiryDate")
         assignments = candidate_jobs(store, company, req.candidate)
+        check_job_count(assignments, "candidate.jobIds")
     else:
         assert candidate is not None
         assignments = [j for j in candidate.job_ids if _live(store, j)]
