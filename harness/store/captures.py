@@ -107,21 +107,14 @@ class Capture:
         }
 
     def wire(self) -> dict[str, Any]:
-        """The capture as ``GET /events`` shows it."""
+        """The capture as ``GET /events`` shows it: the summary with the full record."""
         return {
-            "id": self.id,
-            "channel": self.channel,
-            "receivedAt": self.received_at,
-            "event": self.event,
-            "interviewId": self.interview_id,
-            "deliveryId": self.delivery_id,
+            **self.summary(),
             "headers": self.headers,
             "body": self.parsed_body(),
             "size": self.size,
-            "signature": self.signature.value,
             "signatureReason": self.signature_reason,
             "schemaErrors": self.schema_errors,
-            "flags": self.flags,
             "answer": {"status": self.answer_status, "delayMs": self.answer_delay_ms},
             "forwarded": self.forwarded,
         }
