@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from harness.api.app import create_api_app
 from harness.api.state import SINK
 from harness.config import HarnessConfig
 from harness.domain.events import RecordingSink
+from tests.delivery_support import Target
+from tests.receiver_support import MakeReceiver, receiver_factory
 from tests.support import Api
 
 ClientFactory = Callable[[web.Application], Awaitable[TestClient]]
@@ -38,3 +41,18 @@ def events(api: Api) -> RecordingSink:
     sink = api.client.app[SINK]
     assert isinstance(sink, RecordingSink)
     return sink
+
+
+@pytest.fixture
+def make_receiver(aiohttp_client: Any, tmp_path: Path) -> MakeReceiver:
+    """Builds receiver apps on a capture database in ``tmp_path``."""
+    return receiver_factory(aiohttp_client, tmp_path)
+
+
+@pytest.fixture
+async def target(aiohttp_server: Any) -> Target:
+    """A local webhook endpoint that records every request it gets."""
+    t = Target()
+    server = await aiohttp_server(t.app())
+    t.base_url = str(server.make_url("")).rstrip("/")
+    return t

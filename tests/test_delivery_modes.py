@@ -24,14 +24,6 @@ ALL = [e.value for e in EventType]
 
 
 @pytest.fixture
-async def target(aiohttp_server: Any) -> Target:
-    t = Target()
-    server = await aiohttp_server(t.app())
-    t.base_url = str(server.make_url("")).rstrip("/")
-    return t
-
-
-@pytest.fixture
 def make(aiohttp_client: Any) -> Make:
     async def build(*, clock: Clock | None = None, **options: Any) -> Api:
         app = create_api_app(HarnessConfig(**options), clock=clock or SteppingClock())

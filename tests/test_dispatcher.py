@@ -33,14 +33,6 @@ ALL = [e.value for e in EventType]
 
 
 @pytest.fixture
-async def target(aiohttp_server: Any) -> Target:
-    t = Target()
-    server = await aiohttp_server(t.app())
-    t.base_url = str(server.make_url("")).rstrip("/")
-    return t
-
-
-@pytest.fixture
 def clock() -> SteppingClock:
     return SteppingClock()
 

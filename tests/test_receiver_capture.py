@@ -6,7 +6,6 @@ import io
 import json
 import os
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,14 +20,8 @@ from tests.receiver_support import (
     fixture_body,
     listed,
     post,
-    receiver_factory,
     signed_headers,
 )
-
-
-@pytest.fixture
-def make_receiver(aiohttp_client: Any, tmp_path: Path) -> MakeReceiver:
-    return receiver_factory(aiohttp_client, tmp_path)
 
 
 async def test_capture_keeps_everything(make_receiver: MakeReceiver) -> None:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from harness.clock import RealClock
 from harness.delivery.signing import Verdict
@@ -15,12 +12,7 @@ from harness.receiver.capture import Inspector, no_secrets
 from harness.receiver.checks import DeferredChecks
 from harness.schemas import default_schemas
 from harness.store.captures import Capture, CaptureStore
-from tests.receiver_support import MakeReceiver, fixture_body, listed, post, receiver_factory
-
-
-@pytest.fixture
-def make_receiver(aiohttp_client: Any, tmp_path: Path) -> MakeReceiver:
-    return receiver_factory(aiohttp_client, tmp_path)
+from tests.receiver_support import MakeReceiver, fixture_body, listed, post
 
 
 def _inspector() -> Inspector:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,15 +19,9 @@ from tests.receiver_support import (
     fixture_body,
     listed,
     post,
-    receiver_factory,
     signed_headers,
 )
 from tests.support import full_inline_body
-
-
-@pytest.fixture
-def make_receiver(aiohttp_client: Any, tmp_path: Path) -> MakeReceiver:
-    return receiver_factory(aiohttp_client, tmp_path)
 
 
 async def _replay(client: TestClient, capture_id: int, **body: Any) -> tuple[int, Any]:

@@ -15,13 +15,7 @@ from tests.receiver_support import (
     fixture_body,
     listed,
     post,
-    receiver_factory,
 )
-
-
-@pytest.fixture
-def make_receiver(aiohttp_client: Any, tmp_path: Path) -> MakeReceiver:
-    return receiver_factory(aiohttp_client, tmp_path)
 
 
 def _capture(channel: str = "c", event: str | None = "ping", **extra: Any) -> Capture:

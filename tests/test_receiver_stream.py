@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from aiohttp import ClientResponse
 
 from harness.receiver.app import WAITERS
@@ -18,14 +16,8 @@ from tests.receiver_support import (
     MakeReceiver,
     fixture_body,
     post,
-    receiver_factory,
     signed_headers,
 )
-
-
-@pytest.fixture
-def make_receiver(aiohttp_client: Any, tmp_path: Path) -> MakeReceiver:
-    return receiver_factory(aiohttp_client, tmp_path)
 
 
 async def frames(response: ClientResponse) -> AsyncIterator[tuple[str, str | None, Any]]:

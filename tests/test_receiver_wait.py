@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness.receiver.app import WAITERS
-from tests.receiver_support import MakeReceiver, fixture_body, post, receiver_factory
-
-
-@pytest.fixture
-def make_receiver(aiohttp_client: Any, tmp_path: Path) -> MakeReceiver:
-    return receiver_factory(aiohttp_client, tmp_path)
+from tests.receiver_support import MakeReceiver, fixture_body, post
 
 
 async def _wait(client: Any, **query: str) -> tuple[int, Any]:
