@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from harness._data import fixtures_dir
 from harness.delivery.modes import DeliveryModes
 
 SigningScheme = Literal["standard", "hex", "none"]
@@ -14,7 +15,7 @@ SigningScheme = Literal["standard", "hex", "none"]
 #: Delays (seconds) before each retry of a failed delivery: realistic by default.
 DEFAULT_RETRY_SCHEDULE: tuple[float, ...] = (5.0, 30.0, 120.0)
 
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES_DIR = fixtures_dir()
 DEFAULT_WORLD = FIXTURES_DIR / "world.json"
 
 

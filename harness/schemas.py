@@ -17,9 +17,10 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from harness._data import schemas_dir
 from harness.errors import ConfigError
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMAS_DIR = schemas_dir()
 BASE_URI = "https://instaview-harness.local/schemas/"
 
 

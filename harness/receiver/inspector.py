@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from harness._data import static_dir
 from harness.delivery.signing import SCHEMES, Scheme
 from harness.delivery.webhooks import is_loopback_host
 from harness.errors import ConfigError
@@ -34,7 +34,7 @@ from harness.tools.corpus import Payload
 from harness.tools.replay import send_one
 from harness.tools.send import Target, check_target
 
-STATIC = Path(__file__).parent / "static"
+STATIC = static_dir()
 REPLAY_TIMEOUT_S = 10.0
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -1,0 +1,44 @@
+"""Where the package finds the files it reads at run time, through :mod:`importlib.resources`.
+
+The build (``setup.py``) maps the repository's top-level ``schemas/`` and ``fixtures/`` into the
+package as ``harness._data.schemas`` and ``harness._data.fixtures``; an editable install maps the
+same names to the checkout. The inspector's page ships as ``harness/receiver/static``. Nothing
+here walks up from ``__file__``: an installed wheel, run from any directory, finds its own data.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from harness.errors import ConfigError
+
+SCHEMAS_PACKAGE = "harness._data.schemas"
+FIXTURES_PACKAGE = "harness._data.fixtures"
+STATIC_PACKAGE = "harness.receiver"
+
+
+def _directory(package: str, *parts: str) -> Path:
+    try:
+        root = resources.files(package)
+    except ModuleNotFoundError as exc:
+        raise ConfigError(f"the package data {package} is not installed: {exc}") from exc
+    found = root.joinpath(*parts)
+    if not isinstance(found, Path) or not found.is_dir():
+        raise ConfigError(f"the package data {package} is not a directory on disk: {found}")
+    return found
+
+
+def schemas_dir() -> Path:
+    """The JSON Schemas and ``openapi.yaml`` (the repository's ``schemas/``)."""
+    return _directory(SCHEMAS_PACKAGE)
+
+
+def fixtures_dir() -> Path:
+    """The default world, request bodies and webhook payloads (the repository's ``fixtures/``)."""
+    return _directory(FIXTURES_PACKAGE)
+
+
+def static_dir() -> Path:
+    """The event inspector's HTML, CSS and JS."""
+    return _directory(STATIC_PACKAGE, "static")

@@ -1,0 +1,1 @@
+"""Marks ``schemas/`` as the data package ``harness._data.schemas`` (mapped by setup.py)."""
