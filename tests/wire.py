@@ -56,8 +56,9 @@ ROUTES: tuple[tuple[str, str, str | None], ...] = (
     ("DELETE", "/_harness/faults", None),
 )
 
-#: Not enveloped: checked on its own terms (tests/test_schemas.py checks the document).
+#: Not enveloped: checked on their own terms (tests/test_openapi_document.py checks them).
 OPENAPI_PATH = "/openapi.json"
+DOCUMENT_PATHS = re.compile(r"/openapi\.(?:json|yaml)|/schemas/.+\.json")
 
 
 class WireViolation(AssertionError):
@@ -95,8 +96,10 @@ def _is_envelope(body: Any) -> bool:
 def check_wire(method: str, path: str, status: int, body: Any) -> None:
     """Raise :class:`WireViolation` unless ``body`` follows the schema of its route and status."""
     what = f"{method} {path} → {status}"
-    if route_path(path) == OPENAPI_PATH and status == 200:
-        if not (isinstance(body, dict) and str(body.get("openapi", "")).startswith("3.1")):
+    if DOCUMENT_PATHS.fullmatch(route_path(path)) and status == 200:
+        if route_path(path) == OPENAPI_PATH and not (
+            isinstance(body, dict) and str(body.get("openapi", "")).startswith("3.1")
+        ):
             raise WireViolation(f"{what}: not an OpenAPI 3.1 document")
         return
     if _is_envelope(body) and body.get("success") is False:

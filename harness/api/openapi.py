@@ -1,60 +1,101 @@
-"""``GET /openapi.json``: ``schemas/openapi.yaml`` as JSON (no auth, not enveloped).
+"""``GET /openapi.json``, ``GET /openapi.yaml`` and ``GET /schemas/{name}.json`` (no auth).
 
-The document is read once per app, on the first request for it (apps that never serve it,
-such as most test apps, never pay for parsing the YAML).
+The document is ``schemas/openapi.yaml`` bundled with the JSON Schemas (every ``$ref`` local)
+and tailored to this server's config (:mod:`harness.openapi`); it is built once per app, on the
+first request for it (apps that never serve it, such as most test apps, never pay for it).
+``servers`` names the address the request came to, so tools can use the document as served.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import copy
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from aiohttp import web
 from pydantic_core import to_json
 
-from harness.errors import ConfigError
-from harness.schemas import SCHEMAS_DIR
+from harness.config import HarnessConfig
+from harness.errors import NotFound
+from harness.openapi import bundle, describe, load_openapi
+from harness.schemas import SchemaSet, default_schemas
 
-from .routing import add_route
+from .envelope import error_response
+from .routing import PREFIXES, add_route
+from .state import CONFIG
 
-OPENAPI_PATH = SCHEMAS_DIR / "openapi.yaml"
-
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_openapi(path: Path = OPENAPI_PATH) -> dict[str, Any]:
-    """The OpenAPI document as a dict."""
-    try:
-        document = yaml.load(path.read_text(), Loader=_Loader)  # a safe loader (C if available)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read the OpenAPI document {path}: {exc}") from exc
-    if not isinstance(document, dict):
-        raise ConfigError(f"the OpenAPI document {path} is not a mapping")
-    return document
+#: Distinct request hosts whose rendering is kept (the rest are rendered on each request).
+_KEEP_HOSTS = 8
 
 
 @dataclass
 class _Served:
-    """The document's JSON bytes, filled on first use."""
+    """The described document, and its JSON/YAML bytes per request host, filled on first use."""
 
-    path: Path
-    body: bytes | None = None
+    config: HarnessConfig
+    schemas: SchemaSet
+    document: dict[str, Any] | None = None
+    rendered: dict[tuple[str, str], bytes] = field(default_factory=dict)
 
-    def json(self) -> bytes:
-        if self.body is None:
-            self.body = to_json(load_openapi(self.path))
-        return self.body
+    def described(self) -> dict[str, Any]:
+        if self.document is None:
+            bundled = bundle(load_openapi(), self.schemas)
+            self.document = describe(bundled, self.config, self.schemas.names)
+        return self.document
+
+    def render(self, base_url: str, form: str) -> bytes:
+        found = self.rendered.get((base_url, form))
+        if found is not None:
+            return found
+        document = dict(self.described())
+        document["servers"] = [
+            {
+                "url": base_url + prefix,
+                "description": "this server" + (f", under {prefix}" if prefix else ""),
+            }
+            for prefix in PREFIXES
+        ]
+        body = (
+            to_json(document)
+            if form == "json"
+            else yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode()
+        )
+        if len(self.rendered) < _KEEP_HOSTS:
+            self.rendered[(base_url, form)] = body
+        return body
 
 
 OPENAPI = web.AppKey("openapi", _Served)
 
 
-async def openapi(request: web.Request) -> web.Response:
-    return web.Response(body=request.app[OPENAPI].json(), content_type="application/json")
+def _base_url(request: web.Request) -> str:
+    return f"{request.scheme}://{request.host}"
 
 
-def register(app: web.Application, path: Path = OPENAPI_PATH) -> None:
-    app[OPENAPI] = _Served(path)
-    add_route(app, "GET", "/openapi.json", openapi)
+async def openapi_json(request: web.Request) -> web.Response:
+    body = request.app[OPENAPI].render(_base_url(request), "json")
+    return web.Response(body=body, content_type="application/json")
+
+
+async def openapi_yaml(request: web.Request) -> web.Response:
+    body = request.app[OPENAPI].render(_base_url(request), "yaml")
+    return web.Response(body=body, content_type="application/yaml", charset="utf-8")
+
+
+async def json_schema(request: web.Request) -> web.Response:
+    served = request.app[OPENAPI]
+    name = request.match_info["name"]
+    document = served.schemas.documents.get(name)
+    if document is None:
+        return error_response(request, NotFound("Schema", name))
+    document = copy.copy(document)
+    document["$id"] = f"{_base_url(request)}{request.path}"
+    return web.Response(body=to_json(document), content_type="application/schema+json")
+
+
+def register(app: web.Application, schemas: SchemaSet | None = None) -> None:
+    app[OPENAPI] = _Served(app[CONFIG], schemas or default_schemas())
+    add_route(app, "GET", "/openapi.json", openapi_json)
+    add_route(app, "GET", "/openapi.yaml", openapi_yaml)
+    add_route(app, "GET", "/schemas/{name:.+}.json", json_schema)
