@@ -108,6 +108,17 @@ def test_every_schema_and_every_definition_is_a_component() -> None:
     assert component_name("defs", "utcDateTime") == "UtcDateTime"
 
 
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+def test_no_component_is_named_like_one_of_its_properties() -> None:
+    # openapi-python-client names a local variable after the model: Error.error shadowed it
+    for name, schema in BUNDLED["components"]["schemas"].items():
+        properties = {_snake(p) for p in schema.get("properties", {})}
+        assert _snake(name) not in properties, name
+
+
 def test_schema_titles_are_unique() -> None:
     titles = [d.get("title") for d in SCHEMAS.documents.values()]
     assert len(titles) == len(set(titles))

@@ -26,6 +26,9 @@ from harness.schemas import BASE_URI, SCHEMAS_DIR, SchemaSet
 SHARED_DEFS = "defs"
 OPENAPI_URI = BASE_URI + "openapi.yaml"
 _LOCAL = "#/components/schemas/"
+#: Names that would equal one of their own properties (``Error.error``, ``Reset.reset``): code
+#: generators name a local variable after the model and shadow the property.
+_RENAMED = {"error": "ErrorEnvelope", "reset": "ResetAnswer"}
 
 
 OPENAPI_PATH = SCHEMAS_DIR / "openapi.yaml"
@@ -53,9 +56,11 @@ def component_name(schema: str, definition: str | None = None) -> str:
     """The component a schema (or one of its ``$defs``) becomes."""
     if schema.startswith("events/"):
         event = schema.removeprefix("events/")
-        base = {"envelope": "EventEnvelope", "event": "Event"}.get(event, _pascal(event) + "Event")
+        base = {"envelope": "EventEnvelope", "event": "AnyEvent"}.get(
+            event, _pascal(event) + "Event"
+        )
     else:
-        base = "" if schema == SHARED_DEFS else _pascal(schema)
+        base = "" if schema == SHARED_DEFS else _RENAMED.get(schema, _pascal(schema))
     return base + (_pascal(definition) if definition else "")
 
 
