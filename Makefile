@@ -7,7 +7,7 @@ COV_MIN := $(shell cat .coverage-min)
 PORT ?= 8080
 RECEIVER_PORT ?= 8081
 
-.PHONY: run test lint typecheck unit bench install clean
+.PHONY: run test lint typecheck unit smoke bench install clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,7 +33,12 @@ unit: $(STAMP)
 	$(BIN)/coverage run -m pytest -p no:cacheprovider
 	$(BIN)/coverage report --fail-under=$(COV_MIN)
 
-test: lint typecheck unit
+# What users install, not the checkout: the sdist, the wheel built from it, installed into a
+# fresh venv outside the checkout, and tests/installed run against it.
+smoke: $(STAMP)
+	scripts/smoke-installed $(BIN)/python
+
+test: lint typecheck unit smoke
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

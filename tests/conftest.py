@@ -18,6 +18,10 @@ from tests.support import Api
 
 ClientFactory = Callable[[web.Application], Awaitable[TestClient]]
 
+#: tests/installed is the smoke suite for the built wheel: scripts/smoke-installed runs it in a
+#: fresh venv outside the checkout (``make smoke``); against the checkout it would prove nothing.
+collect_ignore = ["installed"]
+
 
 @pytest.fixture
 def make_api(aiohttp_client: Any) -> Callable[..., Awaitable[Api]]:
