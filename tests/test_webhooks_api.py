@@ -132,10 +132,38 @@ async def test_delete_answers_204_without_body(api: Api) -> None:
     assert gone.error["details"] == {"resourceType": "Webhook", "resourceId": hook_id}
 
 
+EVERY_EVENT = [
+    "analysis.completed",
+    "analysis.failed",
+    "ping",
+    "interview.completed",
+    "interview.failed",
+    "interview.started",
+]
+
+
+async def test_star_subscribes_to_every_event_on_create_patch_and_the_control_api(
+    api: Api,
+) -> None:
+    created = await api.post("/webhooks", hook_body(events=["*"]))
+    assert created.status == 201, created.body
+    assert created.data["events"] == EVERY_EVENT
+    hook_id = (await api.post("/webhooks", hook_body())).data["id"]
+    patched = await api.patch(f"/webhooks/{hook_id}", {"events": ["ping", "*"]})
+    assert patched.status == 200, patched.body
+    assert patched.data["events"] == ["ping", *(e for e in EVERY_EVENT if e != "ping")]
+    global_hook = await api.as_key("").post("/_harness/webhooks", hook_body(events=["*"]))
+    assert global_hook.status == 201, global_hook.body
+    assert global_hook.data["events"] == EVERY_EVENT
+    assert global_hook.data["companyId"] is None
+
+
 async def test_bad_events_name_the_field(api: Api) -> None:
     for events, field in (
         (["interview.exploded"], "events.0"),
         (["ping", 6], "events.1"),
+        (["**"], "events.0"),
+        (["all"], "events.0"),
         ([True], "events.0"),
         ([], "events"),
     ):

@@ -10,7 +10,7 @@ create and patch (harness extension).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from aiohttp import web
@@ -83,7 +83,12 @@ class HeaderIn(_Body):
     value: Annotated[str, StringConstraints(max_length=4096, pattern=r"^[^\r\n]*$")]
 
 
-Event = Annotated[EventType, BeforeValidator(parse_event)]
+def _event_ref(value: object) -> object:
+    """One ``events`` item: ``"*"`` (every event, expanded by ``parse_events``) or an event."""
+    return value if value == "*" else parse_event(value)
+
+
+Event = Annotated[EventType | Literal["*"], BeforeValidator(_event_ref)]
 Url = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 Description = Annotated[str, StringConstraints(max_length=1000)]
