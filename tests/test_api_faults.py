@@ -116,6 +116,11 @@ async def test_a_new_fault_replaces_the_routes_old_one_and_delete_or_reset_clear
         ({"route": "GET /billing/usage", "errorRate": 1.5}, "errorRate"),
         ({"route": "GET /billing/usage", "latencyMs": -1}, "latencyMs"),
         ({"route": "GET /billing/usage", "later": True}, "later"),
+        ({"route": "GET /billing/usage", "latencyMs": "5"}, "latencyMs"),
+        ({"route": "GET /billing/usage", "burst": False}, "burst"),
+        ({"route": "GET /billing/usage", "errorRate": "0.5"}, "errorRate"),
+        ({"route": "GET /billing/usage", "seed": True}, "seed"),
+        ({"route": "GET /billing/usage", "errorStatus": "503"}, "errorStatus"),
         ({}, "route"),
     ],
 )

@@ -35,7 +35,10 @@ MAX_LATENCY_MS = 60_000
 
 
 class FaultSpec(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    # Strict like every other request body (docs/decisions.md, "strict types").
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", strict=True
+    )
 
     route: Annotated[str, StringConstraints(pattern=r"^[A-Z]+ /\S*$", max_length=300)]
     latency_ms: int = Field(default=0, ge=0, le=MAX_LATENCY_MS)

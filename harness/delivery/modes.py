@@ -37,8 +37,9 @@ ANALYSIS_EVENTS = frozenset({EventType.ANALYSIS_COMPLETED, EventType.ANALYSIS_FA
 class DeliveryModes(BaseModel):
     """Which failures to inject into deliveries (all off by default)."""
 
+    # Strict like every other request body (docs/decisions.md, "strict types").
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True, strict=True
     )
 
     duplicate: bool = False
