@@ -222,6 +222,11 @@ async def test_pagination(api: Api) -> None:
         ("limit=0", "limit"),
         ("limit=101", "limit"),
         ("limit=1.5", "limit"),
+        ("limit=%202", "limit"),
+        ("limit=%2B2", "limit"),
+        ("limit=2_0", "limit"),
+        ("limit=02", "limit"),
+        ("limit=1e3", "limit"),
     ],
 )
 async def test_pagination_bounds(api: Api, query: str, field: str) -> None:
@@ -230,7 +235,9 @@ async def test_pagination_bounds(api: Api, query: str, field: str) -> None:
     assert reply.fields == [field]
 
 
-@pytest.mark.parametrize("query", ["page=10000", "limit=100", "limit=1", "page=1"])
+@pytest.mark.parametrize(
+    "query", ["page=10000", "limit=100", "limit=1", "page=1", "page=2.0", "limit=1e1", "page=1.0e0"]
+)
 async def test_pagination_bounds_inclusive(api: Api, query: str) -> None:
     assert (await api.get(f"/candidates?{query}")).status == 200
 

@@ -194,13 +194,26 @@ async def test_deleting_in_progress_suppresses_completion_events(
 
 @pytest.mark.parametrize(
     "body",
-    [{"durationMinutes": -1}, {"durationMinutes": "5"}, {"minutes": 5}, {"durationMinutes": 601}],
+    [
+        {"durationMinutes": -1},
+        {"durationMinutes": "5"},
+        {"durationMinutes": 5.5},
+        {"minutes": 5},
+        {"durationMinutes": 601},
+    ],
 )
 async def test_control_complete_validates_its_body(api: Api, body: dict[str, Any]) -> None:
     made = (await api.post("/interviews", BASE)).data
     reply = await api.post(f"/_harness/interviews/{made['id']}/complete", body)
     assert reply.status == 400
     assert (await api.get(f"/interviews/{made['id']}")).data["status"] == "IN_PROGRESS"
+
+
+async def test_control_complete_takes_a_whole_number_written_with_a_fraction(api: Api) -> None:
+    made = (await api.post("/interviews", BASE)).data
+    reply = await api.post(f"/_harness/interviews/{made['id']}/complete", {"durationMinutes": 7.0})
+    assert reply.status == 200, reply.body
+    assert reply.data["durationMinutes"] == 7
 
 
 @pytest.mark.parametrize("action", ["start", "complete", "fail"])

@@ -177,6 +177,11 @@ async def test_modes_take_json_booleans_and_a_json_integer_only(
     assert (await api.post("/_harness/modes", off)).data == off
 
 
+async def test_modes_delay_may_be_a_whole_number_written_with_a_fraction(make: Make) -> None:
+    reply = await (await make()).post("/_harness/modes", {"delayMs": 250.0})
+    assert reply.data == {"duplicate": False, "outOfOrder": False, "delayMs": 250}
+
+
 def test_serve_flags_set_the_run_default() -> None:
     args = build_parser().parse_args(
         ["serve", "--delivery-mode", "duplicate,out-of-order", "--delivery-delay-ms", "250"]

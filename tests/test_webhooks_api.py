@@ -115,6 +115,18 @@ async def test_patch_changes_fields(api: Api) -> None:
     assert off.data["isActive"] is False
 
 
+async def test_integer_fields_take_whole_numbers_written_with_a_fraction(api: Api) -> None:
+    created = await api.post("/webhooks", hook_body(maxRetries=3.0, timeoutMs=5e2, events=[2.0]))
+    assert created.status == 201, created.body
+    assert (created.data["maxRetries"], created.data["timeoutMs"]) == (3, 500)
+    assert created.data["events"] == ["ping"]
+    patched = await api.patch(f"/webhooks/{created.data['id']}", {"maxRetries": 10.0})
+    assert patched.data["maxRetries"] == 10
+    for body in ({"maxRetries": 2.5}, {"timeoutMs": "500"}, {"events": [2.5]}):
+        reply = await api.post("/webhooks", hook_body(**body))
+        assert reply.status == 400, body
+
+
 async def test_patch_refuses_null_for_required_fields(api: Api) -> None:
     hook_id = (await api.post("/webhooks", hook_body())).data["id"]
     reply = await api.patch(f"/webhooks/{hook_id}", {"url": None})

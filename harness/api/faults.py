@@ -25,6 +25,7 @@ from aiohttp.typedefs import Handler
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
+from harness.domain.numbers import JsonInt
 from harness.errors import ApiError, ValidationFailed
 
 from .routing import PREFIXES
@@ -41,11 +42,11 @@ class FaultSpec(BaseModel):
     )
 
     route: Annotated[str, StringConstraints(pattern=r"^[A-Z]+ /\S*$", max_length=300)]
-    latency_ms: int = Field(default=0, ge=0, le=MAX_LATENCY_MS)
+    latency_ms: JsonInt = Field(default=0, ge=0, le=MAX_LATENCY_MS)
     error_rate: float = Field(default=0.0, ge=0.0, le=1.0)
-    error_status: int = Field(default=503, ge=500, le=599)
-    burst: int = Field(default=0, ge=0, le=1_000_000)
-    seed: int = 0
+    error_status: JsonInt = Field(default=503, ge=500, le=599)
+    burst: JsonInt = Field(default=0, ge=0, le=1_000_000)
+    seed: JsonInt = 0
 
 
 class InjectedFault(ApiError):

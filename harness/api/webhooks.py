@@ -30,6 +30,7 @@ from harness.delivery.webhooks import (
 )
 from harness.domain.enums import EventType
 from harness.domain.models import Company
+from harness.domain.numbers import JsonInt
 from harness.errors import AccessDenied, NotFound, ValidationFailed
 
 from . import control
@@ -102,8 +103,8 @@ class WebhookCreate(_Body):
     company_id: UUID | None = None
     headers: list[HeaderIn] | None = Field(default=None, max_length=20)
     is_active: bool = True
-    max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0, le=10)
-    timeout_ms: int = Field(default=DEFAULT_TIMEOUT_MS, ge=100, le=30_000)
+    max_retries: JsonInt = Field(default=DEFAULT_MAX_RETRIES, ge=0, le=10)
+    timeout_ms: JsonInt = Field(default=DEFAULT_TIMEOUT_MS, ge=100, le=30_000)
 
 
 class WebhookPatch(_Body):
@@ -113,8 +114,8 @@ class WebhookPatch(_Body):
     description: Description | None = None
     headers: list[HeaderIn] | None = Field(default=None, max_length=20)
     is_active: bool | None = None
-    max_retries: int | None = Field(default=None, ge=0, le=10)
-    timeout_ms: int | None = Field(default=None, ge=100, le=30_000)
+    max_retries: JsonInt | None = Field(default=None, ge=0, le=10)
+    timeout_ms: JsonInt | None = Field(default=None, ge=100, le=30_000)
 
 
 def _check_url(request: web.Request, url: str) -> None:

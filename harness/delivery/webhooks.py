@@ -34,6 +34,8 @@ def new_secret() -> str:
 def parse_event(value: object) -> EventType:
     """One event named dotted (``interview.completed``), UPPER_SNAKE (``INTERVIEW_COMPLETED``)
     or by the vendor's number (0-5, also as a digit string); raises ``ValueError`` otherwise."""
+    if isinstance(value, float) and value.is_integer():  # 3.0 is an integer to JSON Schema
+        value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         if 0 <= value < len(EVENT_NUMBERS):
             return EVENT_NUMBERS[value]

@@ -44,6 +44,7 @@ from harness.domain.enums import (
     Voice,
     WorkMode,
 )
+from harness.domain.numbers import JsonInt
 
 METADATA_MAX_BYTES = 10 * 1024
 METADATA_MAX_DEPTH = 5
@@ -310,7 +311,7 @@ class AgentFields(WireModel):
     company_phone_number_id: Uuid | None = None
     focus: AgentFocus | None = None
     language: Language | None = None
-    duration: Annotated[int, Field(ge=1, le=180)] | None = None
+    duration: Annotated[JsonInt, Field(ge=1, le=180)] | None = None
     questions: Annotated[list[Question], Field(max_length=50)] | None = None
     instructions: Text5000 | None = None
     voice_id: Voice | None = None
@@ -351,7 +352,7 @@ class CreateInterview(WireModel):
 class CompleteInterview(WireModel):
     """``POST /_harness/interviews/{id}/complete``."""
 
-    duration_minutes: Annotated[int, Field(ge=0, le=600)] = 15
+    duration_minutes: Annotated[JsonInt, Field(ge=0, le=600)] = 15
     analysis_fails: bool = False
 
 
