@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.api_helpers import candidate_body, iso_in, new_candidate, new_job, now_of
+from tests.api_helpers import candidate_body, counts, iso_in, new_candidate, new_job, now_of
 from tests.support import (
+    ACME_AGENT_GENERIC,
     ACME_CANDIDATE,
     ACME_JOB,
     ACME_READONLY_KEY,
@@ -17,6 +18,7 @@ from tests.support import (
     GLOBEX_KEY,
     MISSING_ID,
     Api,
+    inline_candidate,
 )
 
 
@@ -82,6 +84,27 @@ async def test_field_rules(api: Api, extra: dict[str, Any], field: str) -> None:
     assert reply.status == 400, reply.body
     assert reply.error["code"] == "VALIDATION_ERROR"
     assert field in reply.fields
+
+
+CONTROL_CHARACTERS = ["\x00", "\x01", "\x1b", "\x1f", "\x7f", "\x80", "\x9f"]
+
+
+@pytest.mark.parametrize(
+    "char", CONTROL_CHARACTERS, ids=[f"U+{ord(c):04X}" for c in CONTROL_CHARACTERS]
+)
+async def test_an_email_with_a_control_character_is_refused_everywhere(api: Api, char: str) -> None:
+    before = counts(api)
+    for email in (f"ada{char}@example.com", f"ada@exa{char}mple.com", f"ada@example.co{char}m"):
+        created = await api.post("/candidates", candidate_body(email=email))
+        assert (created.status, created.fields) == (400, ["email"]), repr(email)
+        patched = await api.patch(f"/candidates/{ACME_CANDIDATE}", {"email": email})
+        assert (patched.status, patched.fields) == (400, ["email"]), repr(email)
+        inline = await api.post(
+            "/interviews",
+            {"candidate": inline_candidate(email=email), "agentId": ACME_AGENT_GENERIC},
+        )
+        assert (inline.status, inline.fields) == (400, ["candidate.email"]), repr(email)
+    assert counts(api) == before
 
 
 @pytest.mark.parametrize("status", ["UNDEFINED", "APPLIED", "IN_PROCESS", "REJECTED", "ACCEPTED"])
