@@ -220,3 +220,9 @@ async def test_scopes(api: Api) -> None:
     assert (await ro.get("/agents")).status == 200
     assert "write:agents" in (await ro.post("/agents", agent_body())).error["message"]
     assert "delete:agents" in (await ro.delete(f"/agents/{ACME_AGENT_GENERIC}")).error["message"]
+
+
+@pytest.mark.parametrize("name", ["page", "limit"])
+async def test_an_empty_list_parameter_is_a_400_naming_it(api: Api, name: str) -> None:
+    reply = await api.get(f"/v1/agents?{name}=")
+    assert (reply.status, reply.error["code"], reply.fields) == (400, "VALIDATION_ERROR", [name])

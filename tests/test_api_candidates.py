@@ -354,3 +354,10 @@ async def test_metadata_limits(api: Api, metadata: dict[str, Any], ok: bool) -> 
         assert reply.fields == ["metadata"]
     patched = await api.patch(f"/candidates/{ACME_CANDIDATE}", {"metadata": metadata})
     assert patched.status == (200 if ok else 400)
+
+
+@pytest.mark.parametrize("name", ["jobId", "status", "search", "page", "limit"])
+async def test_an_empty_list_filter_is_a_400_naming_the_parameter(api: Api, name: str) -> None:
+    reply = await api.get(f"/candidates?{name}=")
+    assert (reply.status, reply.error["code"], reply.fields) == (400, "VALIDATION_ERROR", [name])
+    assert "empty" in reply.error["message"] or name in ("page", "limit")

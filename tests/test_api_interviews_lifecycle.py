@@ -309,3 +309,20 @@ async def test_read_only_key(api: Api) -> None:
     denied = await ro.delete(f"/interviews/{made['id']}")
     assert denied.status == 403
     assert "delete:interviews" in denied.error["message"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "candidateId=",
+        f"candidateId={ACME_CANDIDATE}&agentId=",
+        f"candidateId={ACME_CANDIDATE}&status=",
+        f"candidateId={ACME_CANDIDATE}&page=",
+        f"candidateId={ACME_CANDIDATE}&limit=",
+    ],
+)
+async def test_an_empty_list_filter_is_a_400_naming_the_parameter(api: Api, query: str) -> None:
+    reply = await api.get(f"/interviews?{query}")
+    name = query.rsplit("&", 1)[-1].removesuffix("=")
+    assert (reply.status, reply.error["code"], reply.fields) == (400, "VALIDATION_ERROR", [name])
+    assert "empty" in reply.error["message"] or name in ("page", "limit")

@@ -7,6 +7,8 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
+
 from tests.support import ACME_READONLY_KEY, GLOBEX_ID, GLOBEX_KEY, MISSING_ID, Api
 
 LOCAL = "http://127.0.0.1:9/hooks/mine"
@@ -261,3 +263,9 @@ async def test_reset_circuit_answers_the_webhook(api: Api) -> None:
     assert reply.data["isActive"] is True
     assert reply.data["consecutiveFailures"] == 0
     assert reply.data["circuitOpenedAt"] is None
+
+
+@pytest.mark.parametrize("name", ["page", "limit"])
+async def test_an_empty_list_parameter_is_a_400_naming_it(api: Api, name: str) -> None:
+    reply = await api.get(f"/webhooks?{name}=")
+    assert (reply.status, reply.error["code"], reply.fields) == (400, "VALIDATION_ERROR", [name])

@@ -99,9 +99,18 @@ def path_uuid(request: web.Request, name: str = "id") -> UUID:
         raise ValidationFailed.one(name, f"{raw!r} is not a valid UUID") from exc
 
 
-def query_uuid(request: web.Request, name: str, required: bool = False) -> UUID | None:
+def query_text(request: web.Request, name: str) -> str | None:
+    """A query parameter's value, None when it is absent. An empty value (``?status=``) is a
+    400 naming the parameter, not "absent": it matches no value the parameter takes."""
     raw = request.query.get(name)
-    if raw is None or raw == "":
+    if raw == "":
+        raise ValidationFailed.one(name, "must not be empty; leave the parameter out instead")
+    return raw
+
+
+def query_uuid(request: web.Request, name: str, required: bool = False) -> UUID | None:
+    raw = query_text(request, name)
+    if raw is None:
         if required:
             raise ValidationFailed.one(name, "this query parameter is required")
         return None

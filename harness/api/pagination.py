@@ -11,12 +11,14 @@ from aiohttp import web
 from harness.domain.numbers import query_integer
 from harness.errors import ValidationFailed
 
+from .body import query_text
+
 T = TypeVar("T")
 
 
 def _int_param(request: web.Request, name: str, default: int, low: int, high: int) -> int:
     """An integer written as JSON writes one (``2``, and ``2.0`` like a body's integer)."""
-    raw = request.query.get(name)
+    raw = query_text(request, name)
     if raw is None:
         return default
     value = query_integer(raw)
