@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from harness.api.webhooks import WEBHOOKS
 from tests.support import ACME_READONLY_KEY, GLOBEX_ID, GLOBEX_KEY, MISSING_ID, Api
 
 LOCAL = "http://127.0.0.1:9/hooks/mine"
@@ -178,6 +179,10 @@ async def test_bad_events_name_the_field(api: Api) -> None:
         (["ping", 6], "events.1"),
         (["**"], "events.0"),
         (["all"], "events.0"),
+        ([" ping"], "events.0"),
+        (["ping\n"], "events.0"),
+        (["05"], "events.0"),
+        (["\u0663"], "events.0"),  # an Arabic-Indic 3 is no event number
         ([True], "events.0"),
         ([], "events"),
     ):
@@ -203,6 +208,32 @@ async def test_url_must_be_http_and_loopback(api: Api) -> None:
     patched = await api.patch(f"/webhooks/{hook_id}", {"url": "http://example.com/"})
     assert patched.status == 400
     assert patched.fields == ["url"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://local\nhost/hooks/a",
+        "http://localhost/hooks/a\n",
+        "http://localhost/hooks/\ta",
+        "http://localhost/hooks a",
+        "http://localhost/hooks/\x00",
+        "http://localhost/hooks/\x7f",
+        "http://[::1]x/hooks",
+        "http://[::ffff:127.0.0.1]/",
+    ],
+    ids=repr,
+)
+async def test_url_with_whitespace_a_control_character_or_a_bad_host_is_refused(
+    api: Api, url: str
+) -> None:
+    before = len(api.client.app[WEBHOOKS].all())
+    for reply in (
+        await api.post("/webhooks", hook_body(url=url)),
+        await api.as_key("").post("/_harness/webhooks", hook_body(url=url)),
+    ):
+        assert (reply.status, reply.fields) == (400, ["url"]), reply.body
+    assert len(api.client.app[WEBHOOKS].all()) == before
 
 
 async def test_remote_urls_allowed_with_the_option(make_api: Callable[..., Awaitable[Api]]) -> None:

@@ -17,6 +17,8 @@ with ``errorStatus`` (enveloped, code ``INTERNAL_ERROR``, ``details.injected`` t
 from __future__ import annotations
 
 import random
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -130,6 +132,18 @@ def api_routes(app: web.Application) -> set[str]:
         for route in resource
         if route.method != "HEAD" and not resource.canonical.startswith(CONTROL_PREFIX)
     }
+
+
+def route_pattern(routes: Iterable[str]) -> str:
+    """The JSON Schema ``pattern`` of ``route`` in ``schemas/fault-create.json`` (a test keeps
+    them equal): exactly what :meth:`Faults.set` takes of ``routes`` (``api_routes``), i.e. one
+    of them, its path optionally under ``/v1``, trailing slashes allowed."""
+    alternatives = []
+    for route in sorted(routes):
+        method, _, path = route.partition(" ")
+        escaped = re.sub(r"([.{}])", r"\\\1", path[1:])
+        alternatives.append(f"{method} /(?:v1/)?{escaped}")
+    return "^(?:" + "|".join(alternatives) + ")/*$(?!\\n)"
 
 
 @web.middleware
