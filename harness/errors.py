@@ -13,6 +13,7 @@
     │   ├── Conflict                  409 CONFLICT
     │   ├── BillingLimitReached       402 BILLING_LIMIT_REACHED
     │   ├── PayloadTooLarge           413 PAYLOAD_TOO_LARGE
+    │   ├── UnsupportedMediaType      415 UNSUPPORTED_MEDIA_TYPE, details = {contentType}
     │   ├── RateLimited               429 RATE_LIMIT_EXCEEDED
     │   └── InjectedFault             5xx INTERNAL_ERROR from POST /_harness/faults (api.faults)
     ├── ConfigError                   a bad option or world file, found before anything listens
@@ -137,6 +138,17 @@ class BillingLimitReached(ApiError):
 class PayloadTooLarge(ApiError):
     status = 413
     code = "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+    def __init__(self, content_type: str) -> None:
+        super().__init__(
+            f"request bodies are JSON: send Content-Type: application/json, not {content_type!r}",
+            {"contentType": content_type},
+        )
 
 
 class RateLimited(ApiError):

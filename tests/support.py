@@ -101,6 +101,8 @@ class Api:
         headers: dict[str, str] | None = None,
     ) -> Reply:
         sent = {"Authorization": f"Bearer {key or self.key}"} if (key or self.key) else {}
+        if data is not None:  # raw bytes are JSON (or meant to fail as JSON) unless told
+            sent["Content-Type"] = "application/json"
         sent.update(headers or {})
         if json is not None:
             response = await self.client.request(method, path, json=json, headers=sent)

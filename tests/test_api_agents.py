@@ -92,6 +92,18 @@ async def test_field_rules(api: Api, extra: dict[str, Any], field: str) -> None:
     assert field in reply.fields
 
 
+async def test_a_whole_number_written_with_a_fraction_is_an_integer(api: Api) -> None:
+    created = await api.post("/agents", agent_body(duration=15.0))
+    assert created.status == 201, created.body
+    assert created.data["duration"] == 15
+    assert isinstance(created.data["duration"], int)
+    patched = await api.patch(f"/agents/{created.data['id']}", {"duration": 1.8e2})
+    assert patched.data["duration"] == 180
+    for value in (15.5, "15", True, 1e400):
+        reply = await api.post("/agents", agent_body(duration=value))
+        assert (reply.status, reply.fields) == (400, ["duration"]), value
+
+
 async def test_name_is_required(api: Api) -> None:
     assert (await api.post("/agents", {"focus": "GENERIC"})).fields == ["name"]
 
@@ -208,3 +220,9 @@ async def test_scopes(api: Api) -> None:
     assert (await ro.get("/agents")).status == 200
     assert "write:agents" in (await ro.post("/agents", agent_body())).error["message"]
     assert "delete:agents" in (await ro.delete(f"/agents/{ACME_AGENT_GENERIC}")).error["message"]
+
+
+@pytest.mark.parametrize("name", ["page", "limit"])
+async def test_an_empty_list_parameter_is_a_400_naming_it(api: Api, name: str) -> None:
+    reply = await api.get(f"/v1/agents?{name}=")
+    assert (reply.status, reply.error["code"], reply.fields) == (400, "VALIDATION_ERROR", [name])

@@ -174,9 +174,8 @@ def _padded(size: int) -> bytes:
 
 
 async def _post_big(api: Api, path: str, raw: bytes) -> tuple[int, Any]:
-    response = await api.client.post(
-        path, data=io.BytesIO(raw), headers={"Authorization": f"Bearer {ACME_KEY}"}
-    )
+    headers = {"Authorization": f"Bearer {ACME_KEY}", "Content-Type": "application/json"}
+    response = await api.client.post(path, data=io.BytesIO(raw), headers=headers)
     async with response:
         assert response.headers["Content-Length"]
         return response.status, await response.json()

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.api_helpers import candidate_body, iso_in, new_candidate, new_job, now_of
+from tests.api_helpers import candidate_body, counts, iso_in, new_candidate, new_job, now_of
 from tests.support import (
+    ACME_AGENT_GENERIC,
     ACME_CANDIDATE,
     ACME_JOB,
     ACME_READONLY_KEY,
@@ -17,6 +18,7 @@ from tests.support import (
     GLOBEX_KEY,
     MISSING_ID,
     Api,
+    inline_candidate,
 )
 
 
@@ -82,6 +84,27 @@ async def test_field_rules(api: Api, extra: dict[str, Any], field: str) -> None:
     assert reply.status == 400, reply.body
     assert reply.error["code"] == "VALIDATION_ERROR"
     assert field in reply.fields
+
+
+CONTROL_CHARACTERS = ["\x00", "\x01", "\x1b", "\x1f", "\x7f", "\x80", "\x9f"]
+
+
+@pytest.mark.parametrize(
+    "char", CONTROL_CHARACTERS, ids=[f"U+{ord(c):04X}" for c in CONTROL_CHARACTERS]
+)
+async def test_an_email_with_a_control_character_is_refused_everywhere(api: Api, char: str) -> None:
+    before = counts(api)
+    for email in (f"ada{char}@example.com", f"ada@exa{char}mple.com", f"ada@example.co{char}m"):
+        created = await api.post("/candidates", candidate_body(email=email))
+        assert (created.status, created.fields) == (400, ["email"]), repr(email)
+        patched = await api.patch(f"/candidates/{ACME_CANDIDATE}", {"email": email})
+        assert (patched.status, patched.fields) == (400, ["email"]), repr(email)
+        inline = await api.post(
+            "/interviews",
+            {"candidate": inline_candidate(email=email), "agentId": ACME_AGENT_GENERIC},
+        )
+        assert (inline.status, inline.fields) == (400, ["candidate.email"]), repr(email)
+    assert counts(api) == before
 
 
 @pytest.mark.parametrize("status", ["UNDEFINED", "APPLIED", "IN_PROCESS", "REJECTED", "ACCEPTED"])
@@ -222,6 +245,11 @@ async def test_pagination(api: Api) -> None:
         ("limit=0", "limit"),
         ("limit=101", "limit"),
         ("limit=1.5", "limit"),
+        ("limit=%202", "limit"),
+        ("limit=%2B2", "limit"),
+        ("limit=2_0", "limit"),
+        ("limit=02", "limit"),
+        ("limit=1e3", "limit"),
     ],
 )
 async def test_pagination_bounds(api: Api, query: str, field: str) -> None:
@@ -230,7 +258,9 @@ async def test_pagination_bounds(api: Api, query: str, field: str) -> None:
     assert reply.fields == [field]
 
 
-@pytest.mark.parametrize("query", ["page=10000", "limit=100", "limit=1", "page=1"])
+@pytest.mark.parametrize(
+    "query", ["page=10000", "limit=100", "limit=1", "page=1", "page=2.0", "limit=1e1", "page=1.0e0"]
+)
 async def test_pagination_bounds_inclusive(api: Api, query: str) -> None:
     assert (await api.get(f"/candidates?{query}")).status == 200
 
@@ -324,3 +354,10 @@ async def test_metadata_limits(api: Api, metadata: dict[str, Any], ok: bool) -> 
         assert reply.fields == ["metadata"]
     patched = await api.patch(f"/candidates/{ACME_CANDIDATE}", {"metadata": metadata})
     assert patched.status == (200 if ok else 400)
+
+
+@pytest.mark.parametrize("name", ["jobId", "status", "search", "page", "limit"])
+async def test_an_empty_list_filter_is_a_400_naming_the_parameter(api: Api, name: str) -> None:
+    reply = await api.get(f"/candidates?{name}=")
+    assert (reply.status, reply.error["code"], reply.fields) == (400, "VALIDATION_ERROR", [name])
+    assert "empty" in reply.error["message"] or name in ("page", "limit")

@@ -106,6 +106,14 @@ async def test_a_new_fault_replaces_the_routes_old_one_and_delete_or_reset_clear
     assert await pattern(api, 2) == ".."
 
 
+async def test_fault_integers_may_be_whole_numbers_written_with_a_fraction(make: Make) -> None:
+    fault = {"route": "GET /billing/usage", "latencyMs": 0.0, "errorStatus": 5.02e2}
+    reply = await (await make()).post("/_harness/faults", {**fault, "burst": 1.0, "seed": 7.0})
+    assert reply.status == 200, reply.body
+    assert reply.data["errorStatus"] == 502
+    assert (reply.data["burst"], reply.data["seed"]) == (1, 7)
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -116,6 +124,11 @@ async def test_a_new_fault_replaces_the_routes_old_one_and_delete_or_reset_clear
         ({"route": "GET /billing/usage", "errorRate": 1.5}, "errorRate"),
         ({"route": "GET /billing/usage", "latencyMs": -1}, "latencyMs"),
         ({"route": "GET /billing/usage", "later": True}, "later"),
+        ({"route": "GET /billing/usage", "latencyMs": "5"}, "latencyMs"),
+        ({"route": "GET /billing/usage", "burst": False}, "burst"),
+        ({"route": "GET /billing/usage", "errorRate": "0.5"}, "errorRate"),
+        ({"route": "GET /billing/usage", "seed": True}, "seed"),
+        ({"route": "GET /billing/usage", "errorStatus": "503"}, "errorStatus"),
         ({}, "route"),
     ],
 )

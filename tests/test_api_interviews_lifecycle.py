@@ -194,13 +194,26 @@ async def test_deleting_in_progress_suppresses_completion_events(
 
 @pytest.mark.parametrize(
     "body",
-    [{"durationMinutes": -1}, {"durationMinutes": "5"}, {"minutes": 5}, {"durationMinutes": 601}],
+    [
+        {"durationMinutes": -1},
+        {"durationMinutes": "5"},
+        {"durationMinutes": 5.5},
+        {"minutes": 5},
+        {"durationMinutes": 601},
+    ],
 )
 async def test_control_complete_validates_its_body(api: Api, body: dict[str, Any]) -> None:
     made = (await api.post("/interviews", BASE)).data
     reply = await api.post(f"/_harness/interviews/{made['id']}/complete", body)
     assert reply.status == 400
     assert (await api.get(f"/interviews/{made['id']}")).data["status"] == "IN_PROGRESS"
+
+
+async def test_control_complete_takes_a_whole_number_written_with_a_fraction(api: Api) -> None:
+    made = (await api.post("/interviews", BASE)).data
+    reply = await api.post(f"/_harness/interviews/{made['id']}/complete", {"durationMinutes": 7.0})
+    assert reply.status == 200, reply.body
+    assert reply.data["durationMinutes"] == 7
 
 
 @pytest.mark.parametrize("action", ["start", "complete", "fail"])
@@ -296,3 +309,20 @@ async def test_read_only_key(api: Api) -> None:
     denied = await ro.delete(f"/interviews/{made['id']}")
     assert denied.status == 403
     assert "delete:interviews" in denied.error["message"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "candidateId=",
+        f"candidateId={ACME_CANDIDATE}&agentId=",
+        f"candidateId={ACME_CANDIDATE}&status=",
+        f"candidateId={ACME_CANDIDATE}&page=",
+        f"candidateId={ACME_CANDIDATE}&limit=",
+    ],
+)
+async def test_an_empty_list_filter_is_a_400_naming_the_parameter(api: Api, query: str) -> None:
+    reply = await api.get(f"/interviews?{query}")
+    name = query.rsplit("&", 1)[-1].removesuffix("=")
+    assert (reply.status, reply.error["code"], reply.fields) == (400, "VALIDATION_ERROR", [name])
+    assert "empty" in reply.error["message"] or name in ("page", "limit")

@@ -209,3 +209,10 @@ async def test_billing_usage_reports_real_minutes_without_tests(api: Api) -> Non
     acme = (await api.get("/billing/usage")).data
     assert (acme["totalMinutesUsed"], acme["totalInterviews"]) == (0, 0)
     assert acme["companies"][0]["companyName"] == "Acme Recruiting"
+
+
+@pytest.mark.parametrize("query", ["start=", "end=", "start=&end=2030-01-01T00:00:00Z"])
+async def test_billing_usage_refuses_an_empty_window_bound(api: Api, query: str) -> None:
+    reply = await api.get(f"/billing/usage?{query}")
+    assert (reply.status, reply.error["code"]) == (400, "VALIDATION_ERROR")
+    assert reply.fields == [query.partition("=")[0]]

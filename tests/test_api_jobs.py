@@ -270,3 +270,9 @@ async def test_metadata_limits(api: Api) -> None:
     too_many = await api.post("/jobs", job_body(metadata={"a": {f"k{i}": 1 for i in range(50)}}))
     assert too_many.fields == ["metadata"]
     assert "51 keys" in too_many.error["message"]
+
+
+@pytest.mark.parametrize("name", ["status", "page", "limit"])
+async def test_an_empty_list_filter_is_a_400_naming_the_parameter(api: Api, name: str) -> None:
+    reply = await api.get(f"/jobs?{name}=")
+    assert (reply.status, reply.error["code"], reply.fields) == (400, "VALIDATION_ERROR", [name])

@@ -149,6 +149,39 @@ async def test_modes_refuse_unknown_webhooks_fields_and_values(make: Make) -> No
     assert (too_long.status, too_long.fields) == (400, ["delayMs"])
 
 
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"duplicate": 0}, "duplicate"),
+        ({"duplicate": "true"}, "duplicate"),
+        ({"outOfOrder": 1}, "outOfOrder"),
+        ({"outOfOrder": None}, "outOfOrder"),
+        ({"delayMs": "5"}, "delayMs"),
+        ({"delayMs": False}, "delayMs"),
+        ({"delayMs": 5.5}, "delayMs"),
+    ],
+)
+async def test_modes_take_json_booleans_and_a_json_integer_only(
+    make: Make, target: Target, body: dict[str, Any], field: str
+) -> None:
+    api = await make()
+    hook_id = await hook(api, target, "strict")
+    for path in ("/_harness/modes", f"/_harness/webhooks/{hook_id}/modes"):
+        reply = await api.post(path, body)
+        assert (reply.status, reply.error["code"], reply.fields) == (
+            400,
+            "VALIDATION_ERROR",
+            [field],
+        )
+    off = {"duplicate": False, "outOfOrder": False, "delayMs": 0}
+    assert (await api.post("/_harness/modes", off)).data == off
+
+
+async def test_modes_delay_may_be_a_whole_number_written_with_a_fraction(make: Make) -> None:
+    reply = await (await make()).post("/_harness/modes", {"delayMs": 250.0})
+    assert reply.data == {"duplicate": False, "outOfOrder": False, "delayMs": 250}
+
+
 def test_serve_flags_set_the_run_default() -> None:
     args = build_parser().parse_args(
         ["serve", "--delivery-mode", "duplicate,out-of-order", "--delivery-delay-ms", "250"]

@@ -347,9 +347,13 @@ async def test_world_webhooks_point_at_the_receiver_and_survive_reset(
     ]
 
 
-async def test_bad_delivery_filters(make: Make) -> None:
+async def test_bad_or_empty_delivery_filters_name_the_parameter(make: Make) -> None:
     api = await make()
-    for query, field in (("?event=nope", "event"), ("?outcome=lost", "outcome")):
+    empty = [
+        (f"?{name}=", name)
+        for name in ("webhookId", "event", "interviewId", "deliveryId", "outcome")
+    ]
+    for query, field in [("?event=nope", "event"), ("?outcome=lost", "outcome"), *empty]:
         reply = await api.get(f"/_harness/deliveries{query}")
         assert reply.status == 400
         assert reply.fields == [field]

@@ -7,6 +7,9 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
+
+from harness.api.webhooks import WEBHOOKS
 from tests.support import ACME_READONLY_KEY, GLOBEX_ID, GLOBEX_KEY, MISSING_ID, Api
 
 LOCAL = "http://127.0.0.1:9/hooks/mine"
@@ -115,6 +118,18 @@ async def test_patch_changes_fields(api: Api) -> None:
     assert off.data["isActive"] is False
 
 
+async def test_integer_fields_take_whole_numbers_written_with_a_fraction(api: Api) -> None:
+    created = await api.post("/webhooks", hook_body(maxRetries=3.0, timeoutMs=5e2, events=[2.0]))
+    assert created.status == 201, created.body
+    assert (created.data["maxRetries"], created.data["timeoutMs"]) == (3, 500)
+    assert created.data["events"] == ["ping"]
+    patched = await api.patch(f"/webhooks/{created.data['id']}", {"maxRetries": 10.0})
+    assert patched.data["maxRetries"] == 10
+    for body in ({"maxRetries": 2.5}, {"timeoutMs": "500"}, {"events": [2.5]}):
+        reply = await api.post("/webhooks", hook_body(**body))
+        assert reply.status == 400, body
+
+
 async def test_patch_refuses_null_for_required_fields(api: Api) -> None:
     hook_id = (await api.post("/webhooks", hook_body())).data["id"]
     reply = await api.patch(f"/webhooks/{hook_id}", {"url": None})
@@ -132,10 +147,42 @@ async def test_delete_answers_204_without_body(api: Api) -> None:
     assert gone.error["details"] == {"resourceType": "Webhook", "resourceId": hook_id}
 
 
+EVERY_EVENT = [
+    "analysis.completed",
+    "analysis.failed",
+    "ping",
+    "interview.completed",
+    "interview.failed",
+    "interview.started",
+]
+
+
+async def test_star_subscribes_to_every_event_on_create_patch_and_the_control_api(
+    api: Api,
+) -> None:
+    created = await api.post("/webhooks", hook_body(events=["*"]))
+    assert created.status == 201, created.body
+    assert created.data["events"] == EVERY_EVENT
+    hook_id = (await api.post("/webhooks", hook_body())).data["id"]
+    patched = await api.patch(f"/webhooks/{hook_id}", {"events": ["ping", "*"]})
+    assert patched.status == 200, patched.body
+    assert patched.data["events"] == ["ping", *(e for e in EVERY_EVENT if e != "ping")]
+    global_hook = await api.as_key("").post("/_harness/webhooks", hook_body(events=["*"]))
+    assert global_hook.status == 201, global_hook.body
+    assert global_hook.data["events"] == EVERY_EVENT
+    assert global_hook.data["companyId"] is None
+
+
 async def test_bad_events_name_the_field(api: Api) -> None:
     for events, field in (
         (["interview.exploded"], "events.0"),
         (["ping", 6], "events.1"),
+        (["**"], "events.0"),
+        (["all"], "events.0"),
+        ([" ping"], "events.0"),
+        (["ping\n"], "events.0"),
+        (["05"], "events.0"),
+        (["\u0663"], "events.0"),  # an Arabic-Indic 3 is no event number
         ([True], "events.0"),
         ([], "events"),
     ):
@@ -161,6 +208,32 @@ async def test_url_must_be_http_and_loopback(api: Api) -> None:
     patched = await api.patch(f"/webhooks/{hook_id}", {"url": "http://example.com/"})
     assert patched.status == 400
     assert patched.fields == ["url"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://local\nhost/hooks/a",
+        "http://localhost/hooks/a\n",
+        "http://localhost/hooks/\ta",
+        "http://localhost/hooks a",
+        "http://localhost/hooks/\x00",
+        "http://localhost/hooks/\x7f",
+        "http://[::1]x/hooks",
+        "http://[::ffff:127.0.0.1]/",
+    ],
+    ids=repr,
+)
+async def test_url_with_whitespace_a_control_character_or_a_bad_host_is_refused(
+    api: Api, url: str
+) -> None:
+    before = len(api.client.app[WEBHOOKS].all())
+    for reply in (
+        await api.post("/webhooks", hook_body(url=url)),
+        await api.as_key("").post("/_harness/webhooks", hook_body(url=url)),
+    ):
+        assert (reply.status, reply.fields) == (400, ["url"]), reply.body
+    assert len(api.client.app[WEBHOOKS].all()) == before
 
 
 async def test_remote_urls_allowed_with_the_option(make_api: Callable[..., Awaitable[Api]]) -> None:
@@ -221,3 +294,9 @@ async def test_reset_circuit_answers_the_webhook(api: Api) -> None:
     assert reply.data["isActive"] is True
     assert reply.data["consecutiveFailures"] == 0
     assert reply.data["circuitOpenedAt"] is None
+
+
+@pytest.mark.parametrize("name", ["page", "limit"])
+async def test_an_empty_list_parameter_is_a_400_naming_it(api: Api, name: str) -> None:
+    reply = await api.get(f"/webhooks?{name}=")
+    assert (reply.status, reply.error["code"], reply.fields) == (400, "VALIDATION_ERROR", [name])

@@ -10,6 +10,7 @@ from harness.domain.enums import InterviewStatus
 from harness.errors import ValidationFailed
 
 from .auth import authenticate
+from .body import query_text
 from .envelope import ok
 from .routing import add_route
 from .state import CLOCK, STORE
@@ -18,8 +19,8 @@ DEFAULT_WINDOW = timedelta(days=30)
 
 
 def _when(request: web.Request, name: str, default: datetime) -> datetime:
-    raw = request.query.get(name)
-    if not raw:
+    raw = query_text(request, name)
+    if raw is None:
         return default
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))

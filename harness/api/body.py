@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import TypeVar
 from uuid import UUID
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from pydantic import BaseModel, ValidationError
 
-from harness.errors import FieldError, InvalidJson, PayloadTooLarge, ValidationFailed
+from harness.errors import (
+    FieldError,
+    InvalidJson,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 
 from .state import CONFIG
 
@@ -37,16 +43,32 @@ def camel(name: str) -> str:
     return head + "".join(p[:1].upper() + p[1:] for p in rest)
 
 
+def is_json_media_type(request: web.Request) -> bool:
+    """``application/json`` or ``application/<anything>+json``, parameters (``charset``)
+    ignored as RFC 8259 says; no ``Content-Type`` at all counts as JSON (docs/decisions.md)."""
+    if hdrs.CONTENT_TYPE not in request.headers:
+        return True
+    kind = request.content_type  # lower case; an unparsable header reads application/octet-stream
+    if kind == "application/json":
+        return True
+    subtype = kind.removeprefix("application/")
+    return subtype != kind and subtype.endswith("+json") and len(subtype) > len("+json")
+
+
 async def read_body(request: web.Request) -> bytes:
+    """The body (413 above the limit); a body that is not declared JSON is a 415."""
     limit = request.app[CONFIG].max_body_bytes
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"request body is larger than {limit} bytes", {"limit": limit})
     try:
-        return await request.read()
+        raw = await request.read()
     except web.HTTPRequestEntityTooLarge as exc:
         raise PayloadTooLarge(
             f"request body is larger than {limit} bytes", {"limit": limit}
         ) from exc
+    if raw.strip() and not is_json_media_type(request):
+        raise UnsupportedMediaType(request.headers[hdrs.CONTENT_TYPE])
+    return raw
 
 
 def parse(raw: bytes, model: type[M]) -> M:
@@ -77,9 +99,18 @@ def path_uuid(request: web.Request, name: str = "id") -> UUID:
         raise ValidationFailed.one(name, f"{raw!r} is not a valid UUID") from exc
 
 
-def query_uuid(request: web.Request, name: str, required: bool = False) -> UUID | None:
+def query_text(request: web.Request, name: str) -> str | None:
+    """A query parameter's value, None when it is absent. An empty value (``?status=``) is a
+    400 naming the parameter, not "absent": it matches no value the parameter takes."""
     raw = request.query.get(name)
-    if raw is None or raw == "":
+    if raw == "":
+        raise ValidationFailed.one(name, "must not be empty; leave the parameter out instead")
+    return raw
+
+
+def query_uuid(request: web.Request, name: str, required: bool = False) -> UUID | None:
+    raw = query_text(request, name)
+    if raw is None:
         if required:
             raise ValidationFailed.one(name, "this query parameter is required")
         return None

@@ -16,7 +16,7 @@ from harness.domain.requests import CandidateCreate, CandidateFields, CandidateP
 from harness.errors import ValidationFailed
 from harness.store.memory import Store
 
-from .body import query_uuid
+from .body import query_text, query_uuid
 from .resources import Resource, set_fields
 
 
@@ -55,10 +55,10 @@ def to_fields(body: BaseModel, record: Any) -> dict[str, Any]:
 
 def _filter(request: web.Request) -> Callable[[Any], bool]:
     job_id = query_uuid(request, "jobId")
-    status = request.query.get("status")
+    status = query_text(request, "status")
     if status is not None and status not in CandidateStatus.__members__:
         raise ValidationFailed.one("status", f"must be one of {', '.join(CandidateStatus)}")
-    search = request.query.get("search", "").strip().lower()
+    search = (query_text(request, "search") or "").strip().lower()
 
     def keep(c: Candidate) -> bool:
         if job_id is not None and job_id not in c.job_ids:

@@ -15,7 +15,7 @@ from aiohttp import web
 from harness.delivery.webhooks import parse_event
 from harness.errors import NotFound, ValidationFailed
 
-from .body import path_uuid, query_uuid, read_model
+from .body import path_uuid, query_text, query_uuid, read_model
 from .control import _loopback_only
 from .envelope import created, ok
 from .state import STORE
@@ -26,14 +26,14 @@ OUTCOMES = ("delivered", "retrying", "failed", "skipped")
 
 async def list_deliveries(request: web.Request) -> web.Response:
     _loopback_only(request)
-    raw_event = request.query.get("event")
+    raw_event = query_text(request, "event")
     event = None
-    if raw_event:
+    if raw_event is not None:
         try:
             event = parse_event(raw_event)
         except ValueError as exc:
             raise ValidationFailed.one("event", str(exc)) from exc
-    outcome = request.query.get("outcome") or None
+    outcome = query_text(request, "outcome")
     if outcome is not None and outcome not in OUTCOMES:
         raise ValidationFailed.one("outcome", f"must be one of {', '.join(OUTCOMES)}")
     dispatcher = request.app[DISPATCHER]

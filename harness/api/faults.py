@@ -17,6 +17,8 @@ with ``errorStatus`` (enveloped, code ``INTERNAL_ERROR``, ``details.injected`` t
 from __future__ import annotations
 
 import random
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -25,6 +27,7 @@ from aiohttp.typedefs import Handler
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
+from harness.domain.numbers import JsonInt
 from harness.errors import ApiError, ValidationFailed
 
 from .routing import PREFIXES
@@ -35,14 +38,17 @@ MAX_LATENCY_MS = 60_000
 
 
 class FaultSpec(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    # Strict like every other request body (docs/decisions.md, "strict types").
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", strict=True
+    )
 
     route: Annotated[str, StringConstraints(pattern=r"^[A-Z]+ /\S*$", max_length=300)]
-    latency_ms: int = Field(default=0, ge=0, le=MAX_LATENCY_MS)
+    latency_ms: JsonInt = Field(default=0, ge=0, le=MAX_LATENCY_MS)
     error_rate: float = Field(default=0.0, ge=0.0, le=1.0)
-    error_status: int = Field(default=503, ge=500, le=599)
-    burst: int = Field(default=0, ge=0, le=1_000_000)
-    seed: int = 0
+    error_status: JsonInt = Field(default=503, ge=500, le=599)
+    burst: JsonInt = Field(default=0, ge=0, le=1_000_000)
+    seed: JsonInt = 0
 
 
 class InjectedFault(ApiError):
@@ -126,6 +132,18 @@ def api_routes(app: web.Application) -> set[str]:
         for route in resource
         if route.method != "HEAD" and not resource.canonical.startswith(CONTROL_PREFIX)
     }
+
+
+def route_pattern(routes: Iterable[str]) -> str:
+    """The JSON Schema ``pattern`` of ``route`` in ``schemas/fault-create.json`` (a test keeps
+    them equal): exactly what :meth:`Faults.set` takes of ``routes`` (``api_routes``), i.e. one
+    of them, its path optionally under ``/v1``, trailing slashes allowed."""
+    alternatives = []
+    for route in sorted(routes):
+        method, _, path = route.partition(" ")
+        escaped = re.sub(r"([.{}])", r"\\\1", path[1:])
+        alternatives.append(f"{method} /(?:v1/)?{escaped}")
+    return "^(?:" + "|".join(alternatives) + ")/*$(?!\\n)"
 
 
 @web.middleware

@@ -10,7 +10,7 @@ from harness.domain.requests import CreateInterview
 from harness.errors import ValidationFailed
 
 from .auth import authenticate
-from .body import path_uuid, query_uuid, read_model
+from .body import path_uuid, query_text, query_uuid, read_model
 from .envelope import created, ok
 from .pagination import page_of
 from .routing import add_route
@@ -40,7 +40,7 @@ async def list_(request: web.Request) -> web.Response:
     assert candidate_id is not None
     store.candidates.owned(candidate_id, company)  # 404 when missing or deleted, 403 if foreign
     agent_id = query_uuid(request, "agentId")
-    status = request.query.get("status")
+    status = query_text(request, "status")
     if status is not None and status not in InterviewStatus.__members__:
         raise ValidationFailed.one("status", f"must be one of {', '.join(InterviewStatus)}")
     items = store.interviews.visible(

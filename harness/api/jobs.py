@@ -15,6 +15,7 @@ from harness.domain.requests import JobCreate, JobPatch
 from harness.errors import ValidationFailed
 from harness.store.memory import Store
 
+from .body import query_text
 from .resources import Resource, set_fields
 
 
@@ -35,7 +36,7 @@ def _fields(body: BaseModel, record: Any) -> dict[str, Any]:
 
 
 def _filter(request: web.Request) -> Callable[[Any], bool] | None:
-    status = request.query.get("status")
+    status = query_text(request, "status")
     if status is None:
         return None
     if status not in JobStatus.__members__:

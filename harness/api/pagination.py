@@ -8,22 +8,25 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from harness.domain.numbers import query_integer
 from harness.errors import ValidationFailed
+
+from .body import query_text
 
 T = TypeVar("T")
 
 
 def _int_param(request: web.Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query.get(name)
+    """An integer written as JSON writes one (``2``, and ``2.0`` like a body's integer)."""
+    raw = query_text(request, name)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ValidationFailed.one(name, f"must be an integer, got {raw!r}") from exc
+    value = query_integer(raw)
+    if value is None:
+        raise ValidationFailed.one(name, f"must be an integer, got {raw!r}")
     if not low <= value <= high:
         raise ValidationFailed.one(name, f"must be between {low} and {high}")
-    return value
+    return int(value)
 
 
 def page_of(

@@ -10,11 +10,19 @@ create and patch (harness extension).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from aiohttp import web
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from harness.delivery.dispatcher import Dispatcher
@@ -27,9 +35,11 @@ from harness.delivery.webhooks import (
     parse_event,
     parse_events,
     url_problem,
+    url_syntax_problem,
 )
 from harness.domain.enums import EventType
 from harness.domain.models import Company
+from harness.domain.numbers import JsonInt
 from harness.errors import AccessDenied, NotFound, ValidationFailed
 
 from . import control
@@ -60,6 +70,15 @@ RESERVED_HEADERS = frozenset(
 )
 
 
+def reserved_header_pattern() -> str:
+    """A JSON Schema pattern matching a reserved header name in any case: the ``not`` of a
+    header ``name`` in ``schemas/webhook-create.json`` (a test keeps them equal)."""
+    names = (
+        "".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in n) for n in RESERVED_HEADERS
+    )
+    return "^(?:" + "|".join(sorted(names)) + ")$(?!\\n)"
+
+
 def _header_name(name: object) -> object:
     # Runs before the type check: a non-string is left for the string validator to refuse.
     if isinstance(name, str) and name.lower() in RESERVED_HEADERS:
@@ -83,8 +102,23 @@ class HeaderIn(_Body):
     value: Annotated[str, StringConstraints(max_length=4096, pattern=r"^[^\r\n]*$")]
 
 
-Event = Annotated[EventType, BeforeValidator(parse_event)]
-Url = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+def _event_ref(value: object) -> object:
+    """One ``events`` item: ``"*"`` (every event, expanded by ``parse_events``) or an event."""
+    return value if value == "*" else parse_event(value)
+
+
+Event = Annotated[EventType | Literal["*"], BeforeValidator(_event_ref)]
+
+
+def _webhook_url(url: str) -> str:
+    problem = url_syntax_problem(url)
+    if problem is not None:
+        raise ValueError(problem)
+    return url
+
+
+#: The syntax here (schemas/webhook-create.json#/$defs/webhookUrl); loopback in the handler.
+Url = Annotated[str, StringConstraints(min_length=1, max_length=2048), AfterValidator(_webhook_url)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 Description = Annotated[str, StringConstraints(max_length=1000)]
 
@@ -97,8 +131,8 @@ class WebhookCreate(_Body):
     company_id: UUID | None = None
     headers: list[HeaderIn] | None = Field(default=None, max_length=20)
     is_active: bool = True
-    max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0, le=10)
-    timeout_ms: int = Field(default=DEFAULT_TIMEOUT_MS, ge=100, le=30_000)
+    max_retries: JsonInt = Field(default=DEFAULT_MAX_RETRIES, ge=0, le=10)
+    timeout_ms: JsonInt = Field(default=DEFAULT_TIMEOUT_MS, ge=100, le=30_000)
 
 
 class WebhookPatch(_Body):
@@ -108,8 +142,16 @@ class WebhookPatch(_Body):
     description: Description | None = None
     headers: list[HeaderIn] | None = Field(default=None, max_length=20)
     is_active: bool | None = None
-    max_retries: int | None = Field(default=None, ge=0, le=10)
-    timeout_ms: int | None = Field(default=None, ge=100, le=30_000)
+    max_retries: JsonInt | None = Field(default=None, ge=0, le=10)
+    timeout_ms: JsonInt | None = Field(default=None, ge=100, le=30_000)
+
+    @field_validator("url", "events", "is_active", "max_retries", "timeout_ms", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out means "unchanged"; null would clear a field every webhook has.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 def _check_url(request: web.Request, url: str) -> None:
@@ -172,9 +214,6 @@ async def patch(request: web.Request) -> web.Response:
     hook = _owned(request, company)
     body = await read_model(request, WebhookPatch)
     sent = body.model_fields_set
-    for required in ("url", "events", "is_active", "max_retries", "timeout_ms"):
-        if required in sent and getattr(body, required) is None:
-            raise ValidationFailed.one(to_camel(required), "cannot be null")
     if body.url is not None:
         _check_url(request, body.url)
         hook.url = body.url

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from harness.domain.enums import EventType
+from harness.domain.numbers import JsonInt
 
 #: A minute is far longer than any test waits; more is a mistake.
 MAX_DELAY_MS = 60_000
@@ -37,13 +38,14 @@ ANALYSIS_EVENTS = frozenset({EventType.ANALYSIS_COMPLETED, EventType.ANALYSIS_FA
 class DeliveryModes(BaseModel):
     """Which failures to inject into deliveries (all off by default)."""
 
+    # Strict like every other request body (docs/decisions.md, "strict types").
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True, strict=True
     )
 
     duplicate: bool = False
     out_of_order: bool = False
-    delay_ms: int = Field(default=0, ge=0, le=MAX_DELAY_MS)
+    delay_ms: JsonInt = Field(default=0, ge=0, le=MAX_DELAY_MS)
 
     def wire(self) -> dict[str, Any]:
         return self.model_dump(by_alias=True)

@@ -10,6 +10,7 @@ sending and never rendered: responses carry ``{name, isMasked: true}``.
 from __future__ import annotations
 
 import ipaddress
+import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,17 +34,19 @@ def new_secret() -> str:
 
 def parse_event(value: object) -> EventType:
     """One event named dotted (``interview.completed``), UPPER_SNAKE (``INTERVIEW_COMPLETED``)
-    or by the vendor's number (0-5, also as a digit string); raises ``ValueError`` otherwise."""
+    or by the vendor's number (0-5, also as the one-digit string); exactly the spellings of
+    ``schemas/defs.json#/$defs/eventSpelling`` (and an integer 0-5); ``ValueError`` otherwise."""
+    if isinstance(value, float) and value.is_integer():  # 3.0 is an integer to JSON Schema
+        value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         if 0 <= value < len(EVENT_NUMBERS):
             return EVENT_NUMBERS[value]
         raise ValueError(f"event number must be 0-{len(EVENT_NUMBERS) - 1}, got {value}")
     if isinstance(value, str):
-        text = value.strip()
-        if text.isdigit():
-            return parse_event(int(text))
+        if len(value) == 1 and "0" <= value < str(len(EVENT_NUMBERS)):
+            return EVENT_NUMBERS[int(value)]
         for event in EventType:
-            if text in (event.value, event.name):
+            if value in (event.value, event.name):
                 return event
     names = ", ".join(e.value for e in EventType)
     raise ValueError(f"unknown event {value!r}; use one of {names} (or UPPER_SNAKE, or 0-5)")
@@ -72,15 +75,58 @@ def is_loopback_host(host: str | None) -> bool:
         return False
 
 
+# A webhook URL, as ``schemas/webhook-create.json#/$defs/webhookUrl`` states it (a test keeps the
+# two equal): http or https (any case), an optional userinfo, a host (an ASCII RFC 3986 reg-name
+# or IPv4, or a bracketed RFC 3986 IPv6 address in hexadecimal groups: no embedded IPv4, no
+# zone), an optional port 0-65535, then anything without whitespace or control characters.
+# Everything it matches, urlsplit takes (a test checks).
+_H16 = "[0-9A-Fa-f]{1,4}"
+_LS32 = f"{_H16}:{_H16}"
+_IPV6 = "|".join(
+    [
+        f"(?:{_H16}:){{6}}{_LS32}",
+        f"::(?:{_H16}:){{5}}{_LS32}",
+        f"(?:{_H16})?::(?:{_H16}:){{4}}{_LS32}",
+        *(
+            f"(?:(?:{_H16}:){{0,{n}}}{_H16})?::{tail}"
+            for n, tail in (
+                (1, f"(?:{_H16}:){{3}}{_LS32}"),
+                (2, f"(?:{_H16}:){{2}}{_LS32}"),
+                (3, f"{_H16}:{_LS32}"),
+                (4, _LS32),
+                (5, _H16),
+                (6, ""),
+            )
+        ),
+    ]
+)
+_PORT = "0*(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+_NOT_SPACE_OR_CONTROL = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+WEBHOOK_URL_PATTERN = (
+    "[Hh][Tt][Tt][Pp][Ss]?://"
+    "(?:[A-Za-z0-9._~!$&'()*+,;=:%-]*@)?"
+    rf"(?:\[(?:{_IPV6})\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)"
+    f"(?::(?:{_PORT})?)?"
+    f"(?:[/?#]{_NOT_SPACE_OR_CONTROL}*)?"
+)
+_WEBHOOK_URL = re.compile(WEBHOOK_URL_PATTERN)
+URL_SYNTAX = (
+    "must be an absolute http:// or https:// URL: a host (name, IPv4 or [IPv6]), an optional "
+    "port 0-65535, no whitespace or control characters"
+)
+
+
+def url_syntax_problem(url: str) -> str | None:
+    """Why ``url`` is not a webhook URL at all (whatever the host), or None."""
+    return None if _WEBHOOK_URL.fullmatch(url) else URL_SYNTAX
+
+
 def url_problem(url: str, allow_remote: bool) -> str | None:
     """Why ``url`` cannot be a webhook target, or None when it can."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises ValueError on a bad port)
-    except ValueError as exc:
-        return f"not a valid URL: {exc}"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "must be an absolute http:// or https:// URL"
+    problem = url_syntax_problem(url)
+    if problem is not None:
+        return problem
+    parts = urlsplit(url)
     if not allow_remote and not is_loopback_host(parts.hostname):
         return (
             f"host {parts.hostname!r} is not loopback; the harness delivers to localhost only "

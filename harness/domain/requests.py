@@ -44,12 +44,16 @@ from harness.domain.enums import (
     Voice,
     WorkMode,
 )
+from harness.domain.numbers import JsonInt
 
 METADATA_MAX_BYTES = 10 * 1024
 METADATA_MAX_DEPTH = 5
 METADATA_MAX_KEYS = 50
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+#: One character of an e-mail address: not ``@``, not whitespace (as Unicode counts it), not a
+#: control character (C0, DEL, C1). ``schemas/defs.json#/$defs/email`` says the same.
+_EMAIL_CHAR = r"[^@\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+EMAIL_PATTERN = rf"{_EMAIL_CHAR}+@{_EMAIL_CHAR}+\.{_EMAIL_CHAR}+"
 E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"
 #: What ``schemas/defs.json`` accepts (and so the API): canonical UUIDs, RFC 3339 dates and
 #: date-times with seconds and an offset, calendar-valid. pydantic alone also takes
@@ -175,7 +179,19 @@ DateOrDateTime = Annotated[
     date | datetime, PlainValidator(_date_or_aware_datetime, json_schema_input_type=str)
 ]
 Name100 = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=254)]
+_EMAIL = re.compile(EMAIL_PATTERN)
+
+
+def _email(value: str) -> str:
+    if _EMAIL.fullmatch(value) is None:
+        raise ValueError(
+            f"{value!r} is not an e-mail address local@domain.tld "
+            "(no spaces, control characters or second @)"
+        )
+    return value
+
+
+Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
 Phone = Annotated[str, StringConstraints(pattern=E164_PATTERN)]
 Skill = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -310,7 +326,7 @@ class AgentFields(WireModel):
     company_phone_number_id: Uuid | None = None
     focus: AgentFocus | None = None
     language: Language | None = None
-    duration: Annotated[int, Field(ge=1, le=180)] | None = None
+    duration: Annotated[JsonInt, Field(ge=1, le=180)] | None = None
     questions: Annotated[list[Question], Field(max_length=50)] | None = None
     instructions: Text5000 | None = None
     voice_id: Voice | None = None
@@ -351,7 +367,7 @@ class CreateInterview(WireModel):
 class CompleteInterview(WireModel):
     """``POST /_harness/interviews/{id}/complete``."""
 
-    duration_minutes: Annotated[int, Field(ge=0, le=600)] = 15
+    duration_minutes: Annotated[JsonInt, Field(ge=0, le=600)] = 15
     analysis_fails: bool = False
 
 
