@@ -361,3 +361,22 @@ async def test_an_empty_list_filter_is_a_400_naming_the_parameter(api: Api, name
     reply = await api.get(f"/candidates?{name}=")
     assert (reply.status, reply.error["code"], reply.fields) == (400, "VALIDATION_ERROR", [name])
     assert "empty" in reply.error["message"] or name in ("page", "limit")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1b1b1b1b000040008000000000000001",
+        "{1b1b1b1b-0000-4000-8000-000000000001}",
+        "urn:uuid:1b1b1b1b-0000-4000-8000-000000000001",
+    ],
+)
+async def test_ids_in_queries_and_paths_are_canonical_uuids(api: Api, value: str) -> None:
+    # defs.json#/$defs/uuid is 8-4-4-4-12 digits; UUID() alone took these spellings
+    listed = await api.get(f"/candidates?jobId={value}")
+    assert (listed.status, listed.fields) == (400, ["jobId"])
+    read = await api.get(f"/candidates/{value}")
+    if "{" in value:  # aiohttp's {id} never matches braces: no such endpoint
+        assert (read.status, read.error["code"]) == (404, "RESOURCE_NOT_FOUND")
+    else:
+        assert (read.status, read.fields) == (400, ["id"])

@@ -216,3 +216,15 @@ async def test_billing_usage_refuses_an_empty_window_bound(api: Api, query: str)
     reply = await api.get(f"/billing/usage?{query}")
     assert (reply.status, reply.error["code"]) == (400, "VALIDATION_ERROR")
     assert reply.fields == [query.partition("=")[0]]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2026-01-01", "2026-01-01T00:00Z", "2026-01-01T00:00:00", "2026-01-01T00:00:00+0100"],
+)
+async def test_billing_usage_window_bounds_are_rfc_3339_date_times(api: Api, value: str) -> None:
+    # defs.json#/$defs/dateTime: seconds and an offset; fromisoformat alone took these
+    reply = await api.get(f"/billing/usage?start={value}")
+    assert (reply.status, reply.error["code"], reply.fields) == (400, "VALIDATION_ERROR", ["start"])
+    fine = await api.get("/billing/usage?start=2020-01-01t00:00:00.123456789z")
+    assert fine.status == 200

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
 from harness.domain.enums import InterviewStatus
+from harness.domain.requests import DATE_TIME_PATTERN
 from harness.errors import ValidationFailed
 
 from .auth import authenticate
@@ -16,19 +18,18 @@ from .routing import add_route
 from .state import CLOCK, STORE
 
 DEFAULT_WINDOW = timedelta(days=30)
+_DATE_TIME = re.compile(DATE_TIME_PATTERN)
 
 
 def _when(request: web.Request, name: str, default: datetime) -> datetime:
     raw = query_text(request, name)
     if raw is None:
         return default
-    try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ValidationFailed.one(name, f"{raw!r} is not an ISO 8601 date-time") from exc
-    if moment.tzinfo is None:
-        raise ValidationFailed.one(name, "must carry a UTC offset, e.g. 2026-01-01T00:00:00Z")
-    return moment
+    if _DATE_TIME.fullmatch(raw) is None:  # what defs.json#/$defs/dateTime accepts
+        raise ValidationFailed.one(
+            name, f"{raw!r} is not an RFC 3339 date-time with seconds and a UTC offset"
+        )
+    return datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
 
 
 async def usage(request: web.Request) -> web.Response:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar
 from uuid import UUID
 
 from aiohttp import hdrs, web
 from pydantic import BaseModel, ValidationError
 
+from harness.domain.requests import UUID_PATTERN
 from harness.errors import (
     FieldError,
     InvalidJson,
@@ -21,6 +23,7 @@ from .state import CONFIG
 M = TypeVar("M", bound=BaseModel)
 
 _JSON_ERRORS = {"json_invalid", "json_type"}
+_UUID = re.compile(UUID_PATTERN)
 
 
 def field_errors(exc: ValidationError, model: type[BaseModel]) -> list[FieldError]:
@@ -91,12 +94,16 @@ async def read_model(request: web.Request, model: type[M]) -> M:
     return parse(await read_body(request), model)
 
 
+def _uuid(raw: str, name: str) -> UUID:
+    """A canonical UUID (8-4-4-4-12 hex digits), as ``defs.json#/$defs/uuid`` says: ``UUID()``
+    alone also takes braces, ``urn:uuid:`` and 32 bare digits."""
+    if _UUID.fullmatch(raw) is None:
+        raise ValidationFailed.one(name, f"{raw!r} is not a UUID (8-4-4-4-12 hexadecimal digits)")
+    return UUID(raw)
+
+
 def path_uuid(request: web.Request, name: str = "id") -> UUID:
-    raw = request.match_info[name]
-    try:
-        return UUID(raw)
-    except ValueError as exc:
-        raise ValidationFailed.one(name, f"{raw!r} is not a valid UUID") from exc
+    return _uuid(request.match_info[name], name)
 
 
 def query_text(request: web.Request, name: str) -> str | None:
@@ -114,7 +121,4 @@ def query_uuid(request: web.Request, name: str, required: bool = False) -> UUID 
         if required:
             raise ValidationFailed.one(name, "this query parameter is required")
         return None
-    try:
-        return UUID(raw)
-    except ValueError as exc:
-        raise ValidationFailed.one(name, f"{raw!r} is not a valid UUID") from exc
+    return _uuid(raw, name)
