@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 COV_MIN := $(shell cat .coverage-min)
 PORT ?= 8080
 RECEIVER_PORT ?= 8081
+NODE_TOOLS := tools/node
+NODE_STAMP := $(NODE_TOOLS)/node_modules/.installed
 
-.PHONY: run test lint typecheck unit smoke bench install clean
+.PHONY: run test lint typecheck unit smoke bench install node-tools clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,6 +18,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Node tools the suite drives (Prism), exactly as tools/node/package-lock.json pins them
+# (reinstalled when node_modules is missing or either file changes); no install script runs.
+$(NODE_STAMP): $(NODE_TOOLS)/package.json $(NODE_TOOLS)/package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --prefix $(NODE_TOOLS)
+	touch $(NODE_STAMP)
+
+node-tools: $(NODE_STAMP)
 
 run: $(STAMP)
 	$(BIN)/instaview-harness serve --port $(PORT) --receiver-port $(RECEIVER_PORT) --demo
@@ -29,7 +39,7 @@ typecheck: $(STAMP)
 
 # coverage runs pytest (not pytest-cov): the instaview pytest11 plugin imports harness while
 # pytest starts, before pytest-cov would begin measuring.
-unit: $(STAMP)
+unit: $(STAMP) node-tools
 	$(BIN)/coverage run -m pytest -p no:cacheprovider
 	$(BIN)/coverage report --fail-under=$(COV_MIN)
 
@@ -45,3 +55,4 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .harness .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(NODE_TOOLS)/node_modules

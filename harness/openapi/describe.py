@@ -132,7 +132,12 @@ def _signatures(doc: dict[str, Any], scheme: str) -> None:
 def _needs(path: str, op: dict[str, Any]) -> list[str]:
     control = path.startswith(_CONTROL)
     body = "requestBody" in op
-    needed = ["403", "500"]
+    # an injected fault (POST /_harness/faults) answers any 5xx on every route but the control
+    # API's: those document the range, the control API its own 500
+    needed = ["500"] if control else ["5XX"]
+    if op.get("security") == [] and not control:
+        return needed  # the document and the schemas: no key, no input but the schema's name
+    needed.append("403")
     if op.get("parameters") or body or "{" in path:
         needed.append("400")
     if "{" in path or (body and not control):
@@ -147,14 +152,15 @@ def _needs(path: str, op: dict[str, Any]) -> list[str]:
 def _statuses(doc: dict[str, Any]) -> None:
     available = doc["components"]["responses"]
     for path, _, op in _operations(doc):
-        if op.get("security") == [] and not path.startswith(_CONTROL):
-            continue  # the document itself and the schemas: no key, no failure but 404
         responses = op.setdefault("responses", {})
         for status in _needs(path, op):
+            if status == "5XX" and "500" in responses:
+                responses["5XX"] = responses.pop("500")
             if status not in responses:
-                responses[status] = {"$ref": f"#/components/responses/E{status}"}
-                if f"E{status}" not in available:
-                    raise ConfigError(f"components/responses has no E{status}")
+                reference = "E500" if status == "5XX" else f"E{status}"
+                if reference not in available:
+                    raise ConfigError(f"components/responses has no {reference}")
+                responses[status] = {"$ref": f"#/components/responses/{reference}"}
         op["responses"] = dict(sorted(responses.items()))
 
 
