@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import queue
 import re
 import selectors
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 READY = re.compile(r"^ready api=(http://127\.0\.0\.1:\d+) receiver=(http://127\.0\.0\.1:\d+)$")
-START_TIMEOUT_S = 30.0
+START_TIMEOUT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -41,11 +45,47 @@ def serve(*extra: str) -> Iterator[Served]:
         assert found, f"not a ready line: {line!r}"
         yield Served(api=found[1], receiver=found[2])
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    """SIGTERM, then SIGKILL after 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def wait_for_line(
+    proc: subprocess.Popen[str], log: Path, pattern: re.Pattern[str]
+) -> re.Match[str]:
+    """Drain ``proc``'s stdout into ``log`` (a full pipe would block it) on a thread and return
+    the first line matching ``pattern``, within :data:`START_TIMEOUT_S`."""
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def drain() -> None:
+        assert proc.stdout is not None
+        with proc.stdout, log.open("w") as out:  # closed at the end of the output
+            for line in proc.stdout:
+                out.write(line)
+                out.flush()
+                lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=drain, daemon=True).start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError(
+                f"no line matching {pattern.pattern}:\n{log.read_text()}"
+            ) from None
+        if line is None:
+            raise AssertionError(f"exited {proc.wait()} first:\n{log.read_text()}")
+        if found := pattern.search(line):
+            return found

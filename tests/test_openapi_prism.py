@@ -8,7 +8,6 @@ import json
 import os
 import re
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,11 +18,10 @@ from typing import Any
 
 import pytest
 
-from tests.served import serve
+from tests.served import serve, stop, wait_for_line
 
 PRISM = Path(__file__).resolve().parents[1] / "tools/node/node_modules/.bin/prism"
 KEY = "sk_test_acme_full_0000000000000000"
-START_TIMEOUT_S = 60.0
 LISTENING = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")
 #: The body of the README's quick-start curl.
 README_INTERVIEW = {
@@ -55,22 +53,16 @@ def prism_proxy(document: Path, upstream: str, log: Path) -> Iterator[str]:
     """``prism proxy --errors`` on a free loopback port (its log in a file, so a full pipe never
     blocks it) until the block ends."""
     command = [str(PRISM), "proxy", "--errors", "-h", "127.0.0.1", "-p", "0"]
-    with log.open("w") as out:
-        proc = subprocess.Popen([*command, str(document), upstream], stdout=out, stderr=out)
+    proc = subprocess.Popen(
+        [*command, str(document), upstream],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not (listening := LISTENING.search(log.read_text())):
-            assert proc.poll() is None, f"prism exited {proc.returncode}:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"prism not listening:\n{log.read_text()}"
-            time.sleep(0.05)
-        yield listening[1]
+        yield wait_for_line(proc, log, LISTENING)[1]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 class Relay:
