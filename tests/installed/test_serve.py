@@ -96,8 +96,13 @@ async def test_serve_captures_both_signed_events_of_the_readme_test_interview(
             assert json.loads(raw)["data"]["isTest"] is True
         inspector = await http.get(f"{receiver}/")  # the inspector's page is package data
         assert inspector.status == 200 and "<html" in (await inspector.text()).lower()
-        openapi = await http.get(f"{api}/openapi.json")  # built from schemas/openapi.yaml
+        openapi = await http.get(f"{api}/openapi.json")  # built from the shipped schemas/
         assert openapi.status == 200
+        document = await openapi.text()
+        refs = set(re.findall(r'"\$ref":"([^"]*)"', document))
+        assert refs and all(ref.startswith("#/") for ref in refs)  # self-contained
+        schema = await http.get(f"{api}/schemas/events/interview.completed.json")
+        assert schema.status == 200
     database = tmp_path / ".harness" / "harness.sqlite3"  # the default --db, in the working dir
     code, out, err = await run_cli("validate", str(database), cwd=tmp_path)
     assert (code, out) == (0, "2 payload(s) checked: all valid\n"), err
