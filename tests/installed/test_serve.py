@@ -103,6 +103,7 @@ async def test_serve_captures_both_signed_events_of_the_readme_test_interview(
         assert refs and all(ref.startswith("#/") for ref in refs)  # self-contained
         schema = await http.get(f"{api}/schemas/events/interview.completed.json")
         assert schema.status == 200
+        assert (await schema.json(content_type=None))["$id"].startswith(api)
     database = tmp_path / ".harness" / "harness.sqlite3"  # the default --db, in the working dir
     code, out, err = await run_cli("validate", str(database), cwd=tmp_path)
     assert (code, out) == (0, "2 payload(s) checked: all valid\n"), err
