@@ -1,6 +1,8 @@
 """The receiver's HTTP surface: capture hooks, list and wait for captures, script answers.
 
-Routes (answers are JSON; errors are ``{"error": code, "message": text}``)::
+Routes (answers are JSON; errors are ``{"error": code, "message": text}``; every route first
+refuses a foreign ``Host``, and every non-GET one a foreign ``Origin``, with 403
+``foreign_host`` / ``foreign_origin``: :mod:`harness.guard`)::
 
     POST   /hooks/{channel}            capture anything; answer 204 (or as scripted; 413 if too
                                        large), header X-Harness-Capture-Id
@@ -26,7 +28,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +38,7 @@ from aiohttp import web
 from harness.clock import Clock, RealClock
 from harness.config import HarnessConfig
 from harness.delivery.signing import Scheme
+from harness.guard import Refusal, RequestGuard, guard_middleware
 from harness.receiver.capture import Inspector, SecretSource, flat_headers, no_secrets, read_body
 from harness.receiver.checks import DeferredChecks
 from harness.receiver.forward import FORWARDER
@@ -65,6 +68,10 @@ CLOSING = web.AppKey("receiver_closing", asyncio.Event)
 
 def _error(status: int, code: str, message: str, **extra: Any) -> web.Response:
     return web.json_response({"error": code, "message": message, **extra}, status=status)
+
+
+def _refuse(request: web.Request, refusal: Refusal) -> web.Response:
+    return _error(403, refusal.code, refusal.message, **refusal.details)
 
 
 class BadQuery(ValueError):
@@ -257,14 +264,18 @@ def create_receiver_app(
     max_body_bytes: int = 1024 * 1024,
     max_pending_checks: int = 20_000,
     api_url: str | MockLink | None = None,
+    host: str = "127.0.0.1",
+    allow_hosts: Sequence[str] = (),
 ) -> web.Application:
     """A receiver that stores its captures in ``db_path`` (``":memory:"`` allowed); the
     database is opened when the app starts and closed when it stops. Schema checks run after
     the answer, at most ``max_pending_checks`` behind (0: check each capture before answering;
     see :mod:`harness.receiver.checks`). ``api_url`` is the mock API's URL (or a
     :class:`~harness.receiver.mock.MockLink` filled in once it listens) for the inspector's
-    view of the mock; None when the receiver runs alone."""
-    app = web.Application(client_max_size=max_body_bytes)
+    view of the mock; None when the receiver runs alone. ``host`` is the address it listens on
+    and ``allow_hosts`` the extra names it answers to (:mod:`harness.guard`)."""
+    guard = guard_middleware(RequestGuard(host, allow_hosts), _refuse)
+    app = web.Application(client_max_size=max_body_bytes, middlewares=[guard])
     app[INSPECTOR] = Inspector(
         scheme=scheme,
         secrets=secrets,

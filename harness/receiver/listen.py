@@ -44,6 +44,8 @@ async def listening(
         scheme=config.signing_scheme,
         secrets=static_secrets(*check_secrets(secrets)) if secrets else no_secrets,
         max_body_bytes=config.max_body_bytes,
+        host=config.host,
+        allow_hosts=config.allow_hosts,
     )
     if forward_to is not None:
         forward.install(app, forward_to)
