@@ -8,11 +8,11 @@ Both servers listen on loopback, where any web page the user opens can reach the
   it carries an ``Origin`` that is not the server's own, ``Origin: null``, or ``Sec-Fetch-Site:
   cross-site`` / ``same-site`` (both mean "another origin"). The server's own origin is
   ``http(s)://`` + the ``Host`` the request was sent to (what a browser sends for a same-origin
-  fetch), or any origin on a name allowed with ``--allow-host`` (a proxy in front may rewrite
-  ``Host``). Each server is its own origin only: the inspector page reaches the mock through the
-  receiver's same-origin ``/mock`` routes (server-side ``GET``s, without ``Origin``), so the
-  mock never trusts the receiver's origin. Requests without these headers (curl, SDKs, the test
-  client, the dispatcher) are the user's own tools and pass.
+  fetch), or any origin on a name allowed with ``--allow-host`` that is not a loopback name (a
+  proxy in front may rewrite ``Host``). Each server is its own origin only: the inspector page
+  reaches the mock through the receiver's same-origin ``/mock`` routes (server-side ``GET``s,
+  without ``Origin``), so the mock never trusts the receiver's origin. Requests without these
+  headers (curl, SDKs, the test client, the dispatcher) are the user's own tools and pass.
 - **DNS rebinding.** A page whose own name is made to resolve to 127.0.0.1 is same-origin with
   the harness and could read ``/_harness/world``; but its requests carry that name in ``Host``.
   So every request (reads too) is refused unless ``Host`` names ``localhost``, ``127.0.0.1``,
@@ -97,9 +97,13 @@ class RequestGuard:
     """The checks for one server bound to ``bound_host``, trusting ``allowed`` names too."""
 
     def __init__(self, bound_host: str = "127.0.0.1", allowed: Iterable[str] = ()) -> None:
-        self.allowed = frozenset(allowed_host_names(allowed))
+        allowed_names = frozenset(allowed_host_names(allowed))
         bound = host_name(bound_host)
-        self.names = LOOPBACK_NAMES | self.allowed | ({bound} if bound else set())
+        #: What ``Host`` may name.
+        self.names = LOOPBACK_NAMES | allowed_names | ({bound} if bound else set())
+        #: Names whose every origin is this server's own (a proxy may have rewritten ``Host``):
+        #: the ``--allow-host`` names, but never a loopback one (other local servers live there).
+        self.proxy_names = allowed_names - LOOPBACK_NAMES - {bound}
 
     def check(self, request: web.BaseRequest) -> Refusal | None:
         return self.host_refusal(request) or self.origin_refusal(request)
@@ -140,7 +144,7 @@ class RequestGuard:
         authority = match.group(2)
         if authority == request.headers.get("Host", "").strip().lower():
             return True
-        return split_host(authority) in self.allowed
+        return split_host(authority) in self.proxy_names
 
 
 def guard_middleware(

@@ -154,6 +154,12 @@ async def test_allowed_hosts_are_served_and_are_own_origins(make_api: MakeApi) -
     assert other.status == 403
 
 
+async def test_allowing_a_loopback_name_trusts_no_other_local_port(make_api: MakeApi) -> None:
+    api = await make_api(allow_hosts=("127.0.0.1", "localhost"))
+    reply = await api.post("/_harness/faults", FAULT, headers={"Origin": "http://127.0.0.1:9"})
+    assert reply.status == 403
+
+
 @pytest.mark.parametrize(("bound", "host"), [("10.1.2.3", "10.1.2.3:8080"), ("::2", "[::2]")])
 def test_the_address_a_server_listens_on_is_its_own(bound: str, host: str) -> None:
     guard = RequestGuard(bound)

@@ -18,45 +18,26 @@ from typing import Any
 
 import aiohttp
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from harness.config import HarnessConfig
 from harness.receiver.listen import listening
+from tests.browser_support import MARKS, chromium
 from tests.e2e_support import harness
 from tests.receiver_support import fixture_body
 from tests.support import full_inline_body
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = Path(__file__).parent.parent / "docs" / "inspector.png"
 GREEN = "rgb(218, 251, 225)"  # --ok-bg
 RED_OUTLINE = "rgb(207, 34, 46)"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (.ci/run)"
-    ),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with chromium() as launched:
+        yield launched
 
 
 async def open_page(browser: Browser, url: str) -> Page:
