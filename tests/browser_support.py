@@ -10,6 +10,7 @@ import contextlib
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser, async_playwright
@@ -41,3 +42,10 @@ async def chromium() -> AsyncIterator[Browser]:
             yield launched
         finally:
             await launched.close()
+
+
+def browser_test(test: Any) -> Any:
+    """Marks one test as a browser test (skipped without Debian's chromium)."""
+    for mark in MARKS:
+        test = mark(test)
+    return test

@@ -155,33 +155,6 @@ async def test_replay_without_any_known_secret_asks_for_one(make_receiver: MakeR
     assert status == 404
 
 
-async def test_fixture_download_is_the_pretty_printed_body(make_receiver: MakeReceiver) -> None:
-    client = await make_receiver()
-    body = fixture_body("analysis.completed")
-    await post(client, body, "acme")
-    async with client.get("/events/1/fixture") as r:
-        assert r.status == 200
-        assert r.content_type == "application/json"
-        disposition = r.headers["Content-Disposition"]
-        text = await r.text()
-    assert disposition == 'attachment; filename="analysis.completed-1.json"'
-    assert json.loads(text) == json.loads(body)
-    assert text.startswith('{\n  "') and text.endswith("}\n")
-
-
-async def test_fixture_of_odd_captures(make_receiver: MakeReceiver) -> None:
-    client = await make_receiver()
-    await post(client, b"\x00\xffbinary", "acme")
-    await post(client, json.dumps({"event": '../../"evil"\r\n.sh'}).encode(), "acme")
-    async with client.get("/events/1/fixture") as r:
-        assert r.headers["Content-Disposition"] == 'attachment; filename="capture-1.bin"'
-        assert await r.read() == b"\x00\xffbinary"
-    async with client.get("/events/2/fixture") as r:
-        assert r.headers["Content-Disposition"] == 'attachment; filename="evil_.sh-2.json"'
-    async with client.get("/events/3/fixture") as r:
-        assert r.status == 404
-
-
 async def test_mock_proxy_without_a_mock_says_so(make_receiver: MakeReceiver) -> None:
     client = await make_receiver()
     for path in ("/mock/webhooks", "/mock/deliveries"):

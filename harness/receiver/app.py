@@ -10,7 +10,7 @@ refuses a foreign ``Host``, and every non-GET one a foreign ``Origin``, with 403
                                        {"items": [capture...], "count": n}, oldest first
     GET    /events/wait?...&timeout=S  200 capture | 408 {"error": "timeout", ..., "arrived"}
     GET    /events/{id}                200 capture | 404
-    GET    /events/{id}/raw            the exact bytes captured, with their Content-Type
+    GET    /events/{id}/raw            the exact bytes captured, as an inert download
     DELETE /events                     {"deleted": n}
     GET    /channels                   {"items": [script...]}
     PUT|POST /channels/{channel}/script  {status, delayMs, failFirst} → 200 script
@@ -19,7 +19,8 @@ refuses a foreign ``Host``, and every non-GET one a foreign ``Origin``, with 403
     GET    /health                     {"status": "ok", "captures": n}
 
 plus the event inspector's page and routes (``/``, ``/events/stream``, replay, fixture, the
-``/mock/*`` proxy): see :mod:`harness.receiver.inspector`.
+``/mock/*`` proxy): see :mod:`harness.receiver.inspector`; the raw and fixture downloads are in
+:mod:`harness.receiver.downloads`.
 """
 
 from __future__ import annotations
@@ -198,17 +199,6 @@ async def get_event(request: web.Request) -> web.Response:
     return web.json_response(found.wire(), dumps=_dumps)
 
 
-async def get_raw(request: web.Request) -> web.Response:
-    found = request.app[STORE].get(_capture_id(request))
-    if found is None:
-        return _error(404, "not_found", f"no capture {request.match_info['id']}")
-    content_type = next(
-        (v for k, v in found.headers.items() if k.lower() == "content-type"),
-        "application/octet-stream",
-    )
-    return web.Response(body=found.body, headers={"Content-Type": content_type})
-
-
 async def clear_events(request: web.Request) -> web.Response:
     request.app[CHECKS].settle()
     return web.json_response({"deleted": request.app[STORE].clear()})
@@ -310,7 +300,6 @@ def create_receiver_app(
     router.add_delete("/events", clear_events)
     router.add_get("/events/wait", wait_event)
     router.add_get(r"/events/{id:\d+}", get_event)
-    router.add_get(r"/events/{id:\d+}/raw", get_raw)
     router.add_get("/channels", list_channels)
     router.add_put("/channels/{channel}/script", put_script)
     router.add_post("/channels/{channel}/script", put_script)

@@ -7,7 +7,7 @@ Routes::
     GET  /inspector/info          {"apiUrl": url|null, "scheme", "knownEvents": [...]}
     POST /events/{id}/replay      {url, secret?, scheme?} → the capture's exact bytes POSTed to
                                   a loopback url, re-signed now → {status, latencyMs, error, ...}
-    GET  /events/{id}/fixture     the body as a fixture file (JSON attachment)
+    GET  /events/{id}/fixture     the body as a fixture file (:mod:`harness.receiver.downloads`)
 
 plus ``GET /events/stream`` (:mod:`harness.receiver.stream`) and ``GET /mock/webhooks``,
 ``GET /mock/deliveries`` (:mod:`harness.receiver.mock`). The page renders every payload value
@@ -16,8 +16,6 @@ with ``textContent`` and is served with a Content-Security-Policy allowing only 
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,7 +25,7 @@ from harness._data import static_dir
 from harness.delivery.signing import SCHEMES, Scheme
 from harness.delivery.webhooks import is_loopback_host
 from harness.errors import ConfigError
-from harness.receiver import mock, stream
+from harness.receiver import downloads, mock, stream
 from harness.receiver.app import CHECKS, INSPECTOR, STORE, _error
 from harness.store.captures import Capture
 from harness.tools.corpus import Payload
@@ -131,32 +129,12 @@ async def replay(request: web.Request) -> web.Response:
     )
 
 
-def _file_name(capture: Capture, suffix: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", capture.event or "capture").strip("._") or "capture"
-    return f"{stem}-{capture.id}{suffix}"
-
-
-async def fixture(request: web.Request) -> web.Response:
-    found = _found(request)
-    if isinstance(found, web.Response):
-        return found
-    if {"not_json", "too_large"} & set(found.flags):  # the bytes as they came
-        data, suffix, content_type = found.body, ".bin", "application/octet-stream"
-    else:
-        text = json.dumps(found.parsed_body(), indent=2, ensure_ascii=False) + "\n"
-        data, suffix, content_type = text.encode(), ".json", "application/json"
-    disposition = f'attachment; filename="{_file_name(found, suffix)}"'
-    return web.Response(
-        body=data, headers={"Content-Type": content_type, "Content-Disposition": disposition}
-    )
-
-
 def register(app: web.Application, api_url: str | mock.MockLink | None = None) -> None:
     """Every inspector route on a receiver app (see the module docstring)."""
     mock.register(app, api_url)
+    downloads.register(app)
     stream.register(app)
     app.router.add_get("/", index)
     app.router.add_static("/static/", STATIC)
     app.router.add_get("/inspector/info", info)
     app.router.add_post(r"/events/{id:\d+}/replay", replay)
-    app.router.add_get(r"/events/{id:\d+}/fixture", fixture)
