@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from harness.receiver.capture import static_secrets
 from harness.receiver.inspector import STATIC
+from harness.receiver.secrets import static_secrets
 from tests.e2e_support import harness
 from tests.receiver_support import (
     OTHER_SECRET,

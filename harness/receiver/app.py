@@ -38,12 +38,13 @@ from aiohttp import web
 
 from harness.clock import Clock, RealClock
 from harness.config import HarnessConfig
-from harness.delivery.signing import Scheme
+from harness.delivery.signing import Scheme, SecretSource
 from harness.guard import Refusal, RequestGuard, guard_middleware
-from harness.receiver.capture import Inspector, SecretSource, flat_headers, no_secrets, read_body
+from harness.receiver.capture import Inspector, flat_headers, read_body
 from harness.receiver.checks import DeferredChecks
 from harness.receiver.forward import FORWARDER
 from harness.receiver.script import ScriptError, Scripts, parse_script
+from harness.receiver.secrets import no_secrets
 from harness.receiver.waiters import ReceiverClosing, Waiters
 from harness.schemas import SchemaSet, default_schemas
 from harness.store.captures import CaptureQuery, CaptureStore

@@ -86,7 +86,7 @@ def _replay_target(request: web.Request, body: Any, channel: str) -> Target:
         known = request.app[INSPECTOR].secrets(channel)
         if not known:
             raise ConfigError(f"no secret known for channel {channel!r}: give one, or scheme none")
-        secret = known[0]
+        secret = known[0].secret
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"url {url!r} must be an absolute http:// or https:// URL")

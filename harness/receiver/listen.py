@@ -14,7 +14,7 @@ from harness.delivery.signing import key_bytes
 from harness.errors import ConfigError
 from harness.receiver import forward
 from harness.receiver.app import create_receiver_app
-from harness.receiver.capture import no_secrets, static_secrets
+from harness.receiver.secrets import no_secrets, static_secrets
 
 
 def check_secrets(secrets: Sequence[str]) -> list[str]:

@@ -8,6 +8,12 @@ function section(title, ...children) {
   return el("section", { class: "block" }, el("h3", {}, title), children);
 }
 
+function verifiedBy(by) {
+  if (!by) return "–";
+  if (!by.webhookId) return by.label;
+  return `webhook ${by.webhookId} (${by.companyId ? `company ${by.companyId}` : "global"})`;
+}
+
 function meta(capture) {
   const rows = [
     ["Capture", `#${capture.id}`],
@@ -18,6 +24,7 @@ function meta(capture) {
     ["Size", `${capture.size} bytes`],
     ["Answered", `${capture.answer.status}${capture.answer.delayMs ? ` after ${capture.answer.delayMs} ms` : ""}`],
     ["Signature", capture.signatureReason],
+    ["Verified by", verifiedBy(capture.verifiedBy)],
     ["Flags", capture.flags.length ? capture.flags.join(", ") : "none"],
   ];
   return el("dl", { class: "meta" }, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
