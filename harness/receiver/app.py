@@ -47,7 +47,7 @@ from harness.receiver.script import ScriptError, Scripts, parse_script
 from harness.receiver.secrets import no_secrets
 from harness.receiver.waiters import ReceiverClosing, Waiters
 from harness.schemas import SchemaSet, default_schemas
-from harness.store.captures import CaptureQuery, CaptureStore
+from harness.store.captures import Capture, CaptureQuery, CaptureStore
 
 if TYPE_CHECKING:
     from harness.receiver.mock import MockLink
@@ -192,11 +192,20 @@ def _capture_id(request: web.Request) -> int:
     return int(request.match_info["id"])
 
 
-async def get_event(request: web.Request) -> web.Response:
-    request.app[CHECKS].settle([_capture_id(request)])
-    found = request.app[STORE].get(_capture_id(request))
+def found_capture(request: web.Request) -> Capture | web.Response:
+    """The capture ``{id}`` names, its schema check settled; or the 404 answer."""
+    capture_id = _capture_id(request)
+    request.app[CHECKS].settle([capture_id])
+    found = request.app[STORE].get(capture_id)
     if found is None:
         return _error(404, "not_found", f"no capture {request.match_info['id']}")
+    return found
+
+
+async def get_event(request: web.Request) -> web.Response:
+    found = found_capture(request)
+    if isinstance(found, web.Response):
+        return found
     return web.json_response(found.wire(), dumps=_dumps)
 
 

@@ -21,7 +21,7 @@ import re
 
 from aiohttp import web
 
-from harness.receiver.app import CHECKS, STORE, _error
+from harness.receiver.app import found_capture
 from harness.store.captures import Capture
 
 INERT = {
@@ -33,15 +33,6 @@ INERT = {
 _TOKEN = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"
 #: ``type/subtype`` and parameters, printable ASCII only (a header value we can send back).
 _MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}(\s*;[\x20-\x7e]*)?")
-
-
-def _found(request: web.Request) -> Capture | web.Response:
-    capture_id = int(request.match_info["id"])
-    request.app[CHECKS].settle([capture_id])
-    found = request.app[STORE].get(capture_id)
-    if found is None:
-        return _error(404, "not_found", f"no capture {capture_id}")
-    return found
 
 
 def file_name(capture: Capture, suffix: str) -> str:
@@ -68,14 +59,14 @@ def attachment(data: bytes, content_type: str, name: str) -> web.Response:
 
 
 async def raw(request: web.Request) -> web.Response:
-    found = _found(request)
+    found = found_capture(request)
     if isinstance(found, web.Response):
         return found
     return attachment(found.body, captured_type(found), file_name(found, ".raw"))
 
 
 async def fixture(request: web.Request) -> web.Response:
-    found = _found(request)
+    found = found_capture(request)
     if isinstance(found, web.Response):
         return found
     if {"not_json", "too_large"} & set(found.flags):  # the bytes as they came

@@ -1,5 +1,6 @@
 // The detail view of one capture: meta, violations, body, headers, the mock's delivery
-// attempts for it, replay (re-signed, by the receiver) and fixture download.
+// attempts for it, replay (re-signed by the receiver when it verified the capture) and fixture
+// download.
 
 import { append, badge, clear, el, getJson, ms, schemaBadge, signatureBadge, table } from "./dom.js";
 import { renderJson, violationMarks } from "./json.js";
@@ -86,8 +87,9 @@ async function attempts(capture, holder) {
 }
 
 function replayForm(capture, scheme) {
-  const url = el("input", { name: "url", value: `${location.origin}/hooks/${encodeURIComponent(capture.channel)}`, size: 40, "aria-label": "Replay URL" });
-  const secret = el("input", { name: "secret", placeholder: "secret (default: the channel's)", size: 28, "aria-label": "Secret" });
+  // Your handler's URL: the receiver never replays into the harness itself.
+  const url = el("input", { name: "url", type: "url", required: true, placeholder: "http://127.0.0.1:PORT/your/handler", size: 40, "aria-label": "Replay URL" });
+  const secret = el("input", { name: "secret", placeholder: "secret (default: the one that verified it)", size: 28, "aria-label": "Secret" });
   const schemes = el("select", { name: "scheme", "aria-label": "Scheme" },
     ["standard", "hex", "none"].map((s) => el("option", { value: s, selected: s === scheme }, s)));
   const result = el("span", { class: "replay-result", role: "status" });
