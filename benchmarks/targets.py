@@ -17,7 +17,7 @@ from harness.api.app import create_api_app
 from harness.config import HarnessConfig
 from harness.domain.events import DomainEvent
 from harness.receiver.app import create_receiver_app
-from harness.receiver.capture import static_secrets
+from harness.receiver.secrets import static_secrets
 from harness.tuning import tune_gc
 
 

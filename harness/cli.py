@@ -29,6 +29,7 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--signing-scheme", choices=["standard", "hex", "none"], default="standard")
     p.add_argument("--retry-schedule", default=None, help="seconds before each retry, e.g. 1,5,30")
     p.add_argument("--allow-remote-webhooks", action="store_true")
+    _allow_host(p)
     p.add_argument("--enforce-rate-limits", action="store_true")
     p.add_argument("--world", type=Path, default=DEFAULT_WORLD, help="world file (JSON)")
     p.add_argument("--db", default=".harness/harness.sqlite3", help="capture database")
@@ -41,6 +42,16 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--delivery-delay-ms", type=int, default=0, help="delay every delivery")
 
 
+def _allow_host(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer to this Host name (behind a proxy); repeat for several",
+    )
+
+
 def _listen_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("listen", help="start the webhook receiver alone")
     p.add_argument("--host", default="127.0.0.1")
@@ -48,6 +59,7 @@ def _listen_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.add_argument("--secret", action="append", default=[], help="signing secret (hex); repeat")
     p.add_argument("--scheme", choices=["standard", "hex", "none"], default="standard")
     p.add_argument("--db", default=".harness/harness.sqlite3", help="capture database")
+    _allow_host(p)
     p.add_argument(
         "--forward-to",
         default=None,
@@ -74,6 +86,7 @@ def serve_config(args: argparse.Namespace) -> HarnessConfig:
         "create_status": args.create_status,
         "signing_scheme": args.signing_scheme,
         "allow_remote_webhooks": args.allow_remote_webhooks,
+        "allow_hosts": tuple(args.allow_host),
         "enforce_rate_limits": args.enforce_rate_limits,
         "world_path": args.world,
         "db_path": args.db,
@@ -96,7 +109,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "listen":
             from harness.receiver.listen import listen_forever
 
-            values = {"host": args.host, "receiver_port": args.port, "db_path": args.db}
+            values = {
+                "host": args.host,
+                "receiver_port": args.port,
+                "db_path": args.db,
+                "allow_hosts": tuple(args.allow_host),
+            }
             config = HarnessConfig.model_validate({**values, "signing_scheme": args.scheme})
             if args.forward_to is not None:
                 check_forward_url(args.forward_to)

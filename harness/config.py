@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from harness._data import fixtures_dir
 from harness.delivery.modes import DeliveryModes
+from harness.guard import allowed_host_names
 
 SigningScheme = Literal["standard", "hex", "none"]
 
@@ -35,6 +36,9 @@ class HarnessConfig(BaseModel):
     signing_scheme: SigningScheme = "standard"
     retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
     allow_remote_webhooks: bool = False
+    #: Extra names both servers answer to (``--allow-host``, for a proxy in front): a ``Host``
+    #: or ``Origin`` naming one is the harness's own (see :mod:`harness.guard`).
+    allow_hosts: tuple[str, ...] = ()
     enforce_rate_limits: bool = False
     max_body_bytes: int = 1024 * 1024
     world_path: Path = DEFAULT_WORLD
@@ -50,6 +54,11 @@ class HarnessConfig(BaseModel):
         if any(v < 0 for v in value):
             raise ValueError("retry delays must be >= 0")
         return value
+
+    @field_validator("allow_hosts")
+    @classmethod
+    def _host_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return allowed_host_names(value)
 
 
 def parse_retry_schedule(text: str) -> tuple[float, ...]:

@@ -9,6 +9,7 @@
     │   ├── InvalidApiKey             401 INVALID_API_KEY
     │   ├── InsufficientPermissions   403 INSUFFICIENT_PERMISSIONS (names the scope)
     │   ├── AccessDenied              403 RESOURCE_ACCESS_DENIED
+    │   ├── ForeignRequest            403 FOREIGN_HOST / FOREIGN_ORIGIN (harness.guard refused it)
     │   ├── NotFound                  404 RESOURCE_NOT_FOUND, details = {resourceType, resourceId}
     │   ├── Conflict                  409 CONFLICT
     │   ├── BillingLimitReached       402 BILLING_LIMIT_REACHED
@@ -112,6 +113,16 @@ class AccessDenied(ApiError):
             f"{resource_type} {resource_id} belongs to another company",
             {"resourceType": resource_type, "resourceId": resource_id},
         )
+
+
+class ForeignRequest(ApiError):
+    """A request :mod:`harness.guard` refuses (``FOREIGN_HOST`` or ``FOREIGN_ORIGIN``)."""
+
+    status = 403
+
+    def __init__(self, code: str, message: str, details: dict[str, Any]) -> None:
+        super().__init__(message, details)
+        self.code = code
 
 
 class NotFound(ApiError):

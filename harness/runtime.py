@@ -13,8 +13,8 @@ from aiohttp import web
 from harness.api.app import create_api_app
 from harness.api.webhooks import enable_delivery, webhook_secrets
 from harness.config import HarnessConfig
+from harness.delivery.signing import SecretSource
 from harness.receiver.app import create_receiver_app
-from harness.receiver.capture import SecretSource
 from harness.receiver.mock import MockLink
 from harness.tuning import tune_gc
 
@@ -60,6 +60,8 @@ async def running(
         secrets=secrets if secrets is not None else webhook_secrets(api),
         max_body_bytes=config.max_body_bytes,
         api_url=link,
+        host=config.host,
+        allow_hosts=config.allow_hosts,
     )
     receiver_runner, receiver_url = await _start(receiver, config.host, config.receiver_port)
     try:

@@ -325,7 +325,13 @@ async def test_world_webhooks_point_at_the_receiver_and_survive_reset(
     assert sorted(h["url"] for h in world) == [target.url("acme"), target.url("globex")]
     acme = next(h for h in world if h["companyId"] == ACME_ID)
     assert set(acme["events"]) == set(ALL)
-    assert secrets("acme") == [acme["signingSecret"]]
+    [known] = secrets("acme")
+    assert (known.secret, known.webhook_id, known.company_id) == (
+        acme["signingSecret"],
+        acme["id"],
+        ACME_ID,
+    )
+    assert known.owns_channel
     assert secrets("nobody") == []
 
     created = (await api.post("/interviews", full_inline_body(isTest=True))).data
@@ -336,7 +342,7 @@ async def test_world_webhooks_point_at_the_receiver_and_survive_reset(
     assert len(log) == 2
     delivery = log[0]["deliveryId"]
     assert [a["deliveryId"] for a in await attempts(api, f"?deliveryId={delivery}")] == [delivery]
-    verifier = standardwebhooks.Webhook(whsec(secrets("acme")[0]))
+    verifier = standardwebhooks.Webhook(whsec(known.secret))
     verifier.verify(target.received[0].body, target.received[0].headers)
 
     await api.post("/_harness/reset")

@@ -12,51 +12,35 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from harness.config import HarnessConfig
+from harness.delivery.signing import Verdict, verify
 from harness.receiver.listen import listening
+from tests.browser_support import MARKS, chromium
+from tests.delivery_support import Target
 from tests.e2e_support import harness
 from tests.receiver_support import fixture_body
 from tests.support import full_inline_body
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = Path(__file__).parent.parent / "docs" / "inspector.png"
 GREEN = "rgb(218, 251, 225)"  # --ok-bg
 RED_OUTLINE = "rgb(207, 34, 46)"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (.ci/run)"
-    ),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with chromium() as launched:
+        yield launched
 
 
 async def open_page(browser: Browser, url: str) -> Page:
@@ -146,7 +130,7 @@ async def test_live_captures_detail_violations_and_the_mock_side(
         assert (tmp_path / "inspector.png").stat().st_size > 10_000
 
 
-async def test_payloads_render_as_text_replay_and_fixture(browser: Browser) -> None:
+async def test_payloads_render_as_text_replay_and_fixture(browser: Browser, target: Target) -> None:
     async with harness() as h:
         page = await open_page(browser, h.run.receiver_url)
         rows = page.locator("#captures tbody tr")
@@ -173,10 +157,14 @@ async def test_payloads_render_as_text_replay_and_fixture(browser: Browser) -> N
         await expect(rows).to_have_count(3)
         await rows.filter(has_text="interview.completed").click()
         await expect(detail.locator("h2")).to_have_text("interview.completed")
+        await detail.get_by_role("textbox", name="Replay URL").fill(target.url("handler"))
         await detail.get_by_role("button", name="Replay (re-signed)").click()
         await expect(detail.locator(".replay-result")).to_contain_text("204")
-        await expect(rows).to_have_count(4)  # the replay, captured live on acme
-        await expect(rows.first.locator(".badge.sig")).to_have_text("signed ✓")
+        [sent] = target.received
+        async with h.http.get(h.run.api_url + "/_harness/webhooks") as r:
+            secrets = [w["signingSecret"] for w in (await r.json())["data"]["items"]]
+        verdict, _ = verify("standard", secrets, sent.headers, sent.body, int(time.time()))
+        assert verdict is Verdict.VALID, "re-signed with the webhook's secret that verified it"
 
         async with page.expect_download() as waiting:
             await detail.get_by_role("link", name="Download fixture").click()

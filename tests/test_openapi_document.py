@@ -225,6 +225,7 @@ def test_webhook_operations_declare_the_signature_headers(scheme: str, headers: 
 def test_every_operation_documents_its_error_statuses() -> None:
     for path, _, op in _operations(_described()):
         statuses = set(op["responses"])
+        assert "403" in statuses, path  # a foreign Host is refused on every route
         if path.startswith("/_harness"):
             assert {"403", "500"} <= statuses, path
         else:  # an injected fault answers any 5xx here

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import standardwebhooks
 
-from harness.delivery.signing import Scheme, whsec
-from harness.receiver.capture import static_secrets
+from harness.delivery.signing import KnownSecret, Scheme, whsec
+from harness.receiver.secrets import static_secrets
 from tests.receiver_support import (
     OTHER_SECRET,
     SECRET,
@@ -112,9 +112,9 @@ async def test_unchecked_when_nothing_to_check_with(
 async def test_secret_source_is_asked_per_channel(make_receiver: MakeReceiver) -> None:
     asked: list[str] = []
 
-    def source(channel: str) -> list[str]:
+    def source(channel: str) -> list[KnownSecret]:
         asked.append(channel)
-        return [SECRET] if channel == "acme" else [OTHER_SECRET]
+        return [KnownSecret(SECRET if channel == "acme" else OTHER_SECRET, label=channel)]
 
     client = await make_receiver(secrets=source)
     body = fixture_body()
@@ -126,7 +126,7 @@ async def test_secret_source_is_asked_per_channel(make_receiver: MakeReceiver) -
 
 
 async def test_a_failing_secret_source_is_recorded_not_raised(make_receiver: MakeReceiver) -> None:
-    def broken(channel: str) -> list[str]:
+    def broken(channel: str) -> list[KnownSecret]:
         raise RuntimeError("no secrets today")
 
     client = await make_receiver(secrets=broken)

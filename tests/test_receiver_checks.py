@@ -8,8 +8,9 @@ from pathlib import Path
 from harness.clock import RealClock
 from harness.delivery.signing import Verdict
 from harness.receiver.app import CHECKS
-from harness.receiver.capture import Inspector, no_secrets
+from harness.receiver.capture import Inspector
 from harness.receiver.checks import DeferredChecks
+from harness.receiver.secrets import no_secrets
 from harness.schemas import default_schemas
 from harness.store.captures import Capture, CaptureStore
 from tests.receiver_support import MakeReceiver, fixture_body, listed, post

@@ -141,6 +141,7 @@ def test_a_version_1_capture_file_gains_the_forwarded_column(tmp_path: Path) -> 
     store.close()
     db = sqlite3.connect(path)
     db.execute("ALTER TABLE captures DROP COLUMN forwarded")
+    db.execute("ALTER TABLE captures DROP COLUMN verified_by")  # version 3's
     db.execute(
         "INSERT INTO captures (channel, received_at, headers, body, size, signature, "
         "signature_reason, schema_errors, flags, answer_status, answer_delay_ms) VALUES "

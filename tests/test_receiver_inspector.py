@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
-import pytest
-from aiohttp.test_utils import TestClient
-
-from harness.receiver.capture import static_secrets
 from harness.receiver.inspector import STATIC
 from tests.e2e_support import harness
 from tests.receiver_support import (
-    OTHER_SECRET,
-    SECRET,
     MakeReceiver,
-    fixture_body,
-    listed,
-    post,
-    signed_headers,
 )
 from tests.support import full_inline_body
-
-
-async def _replay(client: TestClient, capture_id: int, **body: Any) -> tuple[int, Any]:
-    async with client.post(f"/events/{capture_id}/replay", json=body) as r:
-        return r.status, await r.json()
-
-
-async def _raw(client: TestClient, capture_id: int) -> bytes:
-    async with client.get(f"/events/{capture_id}/raw") as r:
-        return await r.read()
 
 
 async def test_page_and_its_files_are_served(make_receiver: MakeReceiver) -> None:
@@ -64,122 +42,6 @@ async def test_info_without_a_mock(make_receiver: MakeReceiver) -> None:
     assert info["apiUrl"] is None
     assert info["scheme"] == "hex"
     assert "interview.completed" in info["knownEvents"]
-
-
-async def test_replay_resends_the_exact_bytes_re_signed(make_receiver: MakeReceiver) -> None:
-    client = await make_receiver(secrets=static_secrets(SECRET))
-    body = fixture_body("interview.completed")
-    old = signed_headers("standard", body, at=1_000_000_000)  # long stale: invalid now
-    await post(client, body, "acme", old)
-    [stale] = await listed(client)
-    assert stale["signature"] == "invalid"
-    status, answer = await _replay(client, stale["id"], url=str(client.make_url("/hooks/again")))
-    assert status == 200, answer
-    assert answer["ok"] is True and answer["status"] == 204
-    assert answer["scheme"] == "standard"
-    assert answer["deliveryId"] == json.loads(body)["deliveryId"]
-    assert answer["latencyMs"] >= 0
-    [again] = await listed(client, channel="again")
-    assert again["signature"] == "valid", "signed now with the channel's known secret"
-    assert again["headers"]["webhook-id"] == json.loads(body)["deliveryId"]
-    assert int(again["headers"]["webhook-timestamp"]) > 1_000_000_000
-    assert await _raw(client, again["id"]) == body
-
-
-@pytest.mark.parametrize(
-    ("options", "reason"),
-    [
-        ({"secret": OTHER_SECRET}, "no signature matches a known secret"),
-        ({"scheme": "none"}, "missing webhook-timestamp or webhook-signature header"),
-    ],
-)
-async def test_replay_with_a_given_secret_or_scheme(
-    make_receiver: MakeReceiver, options: dict[str, str], reason: str
-) -> None:
-    client = await make_receiver(secrets=static_secrets(SECRET))
-    await post(client, b"not json at all", "acme")
-    url = str(client.make_url("/hooks/out"))
-    status, answer = await _replay(client, 1, url=url, **options)
-    assert status == 200 and answer["ok"], answer
-    [out] = await listed(client, channel="out")
-    assert (out["signature"], out["signatureReason"]) == ("invalid", reason)
-    assert await _raw(client, out["id"]) == b"not json at all"
-
-
-async def test_replay_reports_a_handler_that_does_not_answer_2xx(
-    make_receiver: MakeReceiver,
-) -> None:
-    client = await make_receiver(secrets=static_secrets(SECRET))
-    await post(client, fixture_body(), "acme")
-    async with client.put("/channels/down/script", json={"status": 503}):
-        pass
-    status, answer = await _replay(client, 1, url=str(client.make_url("/hooks/down")))
-    assert status == 200
-    assert (answer["ok"], answer["status"], answer["error"]) == (False, 503, "HTTP 503")
-
-
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        ({}, "url is required"),
-        ({"url": "http://example.com/hooks"}, "not loopback"),
-        ({"url": "ftp://127.0.0.1/x"}, "http:// or https://"),
-        ({"url": "http://127.0.0.1:9/x", "scheme": "rot13"}, "scheme must be one of"),
-        ({"url": "http://127.0.0.1:9/x", "secret": "zz"}, "secret must be"),
-        ({"url": "http://127.0.0.1:9/x", "secret": 5}, "secret must be a string"),
-        ({"url": "http://127.0.0.1:9/x", "to": "x"}, "unknown field 'to'"),
-        ([], "JSON object"),
-    ],
-)
-async def test_replay_refuses_what_it_cannot_use(
-    make_receiver: MakeReceiver, body: Any, message: str
-) -> None:
-    client = await make_receiver(secrets=static_secrets(SECRET))
-    await post(client, fixture_body(), "acme")
-    async with client.post("/events/1/replay", json=body) as r:
-        assert r.status == 400
-        answer = await r.json()
-    assert answer["error"] == "bad_replay"
-    assert message in answer["message"]
-
-
-async def test_replay_without_any_known_secret_asks_for_one(make_receiver: MakeReceiver) -> None:
-    client = await make_receiver()
-    await post(client, fixture_body(), "acme")
-    status, answer = await _replay(client, 1, url=str(client.make_url("/hooks/x")))
-    assert status == 400
-    assert "no secret known for channel 'acme'" in answer["message"]
-    async with client.post("/events/1/replay", data=b"{nope") as r:
-        assert r.status == 400, "a body that is not JSON is refused too"
-    status, answer = await _replay(client, 99, url="http://127.0.0.1:9/x")
-    assert status == 404
-
-
-async def test_fixture_download_is_the_pretty_printed_body(make_receiver: MakeReceiver) -> None:
-    client = await make_receiver()
-    body = fixture_body("analysis.completed")
-    await post(client, body, "acme")
-    async with client.get("/events/1/fixture") as r:
-        assert r.status == 200
-        assert r.content_type == "application/json"
-        disposition = r.headers["Content-Disposition"]
-        text = await r.text()
-    assert disposition == 'attachment; filename="analysis.completed-1.json"'
-    assert json.loads(text) == json.loads(body)
-    assert text.startswith('{\n  "') and text.endswith("}\n")
-
-
-async def test_fixture_of_odd_captures(make_receiver: MakeReceiver) -> None:
-    client = await make_receiver()
-    await post(client, b"\x00\xffbinary", "acme")
-    await post(client, json.dumps({"event": '../../"evil"\r\n.sh'}).encode(), "acme")
-    async with client.get("/events/1/fixture") as r:
-        assert r.headers["Content-Disposition"] == 'attachment; filename="capture-1.bin"'
-        assert await r.read() == b"\x00\xffbinary"
-    async with client.get("/events/2/fixture") as r:
-        assert r.headers["Content-Disposition"] == 'attachment; filename="evil_.sh-2.json"'
-    async with client.get("/events/3/fixture") as r:
-        assert r.status == 404
 
 
 async def test_mock_proxy_without_a_mock_says_so(make_receiver: MakeReceiver) -> None:

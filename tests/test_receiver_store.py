@@ -121,3 +121,35 @@ def test_a_newer_database_is_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(sqlite3.DatabaseError, match="newer"):
         CaptureStore.open(path)
+
+
+def test_a_version_2_capture_file_gains_the_verified_by_column(tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite3"
+    CaptureStore.open(path).close()
+    db = sqlite3.connect(path)
+    db.execute("ALTER TABLE captures DROP COLUMN verified_by")
+    db.execute(
+        "INSERT INTO captures (channel, received_at, headers, body, size, signature, "
+        "signature_reason, schema_errors, flags, answer_status, answer_delay_ms) VALUES "
+        "('old', '2026-01-01T00:00:00.000Z', '{}', x'7b7d', 2, 'valid', '', '[]', '[]', 204, 0)"
+    )
+    db.execute("PRAGMA user_version=2")
+    db.commit()
+    db.close()
+    with open_captures(path) as old:  # read-only: nothing changes, the column reads as NULL
+        [capture] = old.find()
+        assert (capture.channel, capture.verified_by) == ("old", None)
+    by = {"webhookId": "w", "companyId": "c", "label": "webhook w"}
+    store = CaptureStore.open(path)
+    try:
+        assert store.get(1) == capture
+        stored = store.add(_capture(verified_by=by))
+        store.commit()
+    finally:
+        store.close()
+    with open_captures(path) as reader:
+        assert reader.get(stored.id) == stored
+        assert reader.get(stored.id).wire()["verifiedBy"] == by  # type: ignore[union-attr]
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    db.close()

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import ClientResponse
 
 from harness.receiver.app import WAITERS
-from harness.receiver.capture import static_secrets
+from harness.receiver.secrets import static_secrets
 from harness.receiver.waiters import Waiters
 from tests.receiver_support import (
     SECRET,

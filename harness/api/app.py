@@ -7,6 +7,8 @@ from aiohttp import web
 from harness.clock import Clock, RealClock
 from harness.config import HarnessConfig
 from harness.domain.events import EventSink, RecordingSink
+from harness.errors import ForeignRequest
+from harness.guard import Refusal, RequestGuard, guard_middleware
 from harness.store.memory import Store
 from harness.store.world import World
 
@@ -20,6 +22,11 @@ from .ratelimit import RateLimiter
 from .state import CLOCK, CONFIG, LIMITER, SINK, STORE, WORLD
 
 
+def _refuse(request: web.Request, refusal: Refusal) -> web.StreamResponse:
+    """A request the guard refuses: the error envelope (``FOREIGN_HOST``/``FOREIGN_ORIGIN``)."""
+    raise ForeignRequest(refusal.code.upper(), refusal.message, refusal.details)
+
+
 def create_api_app(
     config: HarnessConfig | None = None,
     *,
@@ -30,9 +37,10 @@ def create_api_app(
     """A fresh mock API with the world seeded. Events go to ``sink`` (a recording list if None)."""
     config = config or HarnessConfig()
     clock = clock or RealClock()
+    guard = RequestGuard(config.host, config.allow_hosts)
     # Room above the limit so that oversized bodies reach our handler and get the envelope.
     app = web.Application(
-        middlewares=[envelope_middleware, fault_middleware],
+        middlewares=[envelope_middleware, guard_middleware(guard, _refuse), fault_middleware],
         client_max_size=config.max_body_bytes + 1,
     )
     app[CONFIG] = config

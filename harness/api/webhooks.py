@@ -9,7 +9,7 @@ create and patch (harness extension).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -27,6 +27,7 @@ from pydantic.alias_generators import to_camel
 
 from harness.delivery.dispatcher import Dispatcher
 from harness.delivery.log import DeliveryLog
+from harness.delivery.signing import KnownSecret, SecretSource
 from harness.delivery.webhooks import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT_MS,
@@ -296,9 +297,27 @@ def register(app: web.Application) -> None:
     add_route(app, "POST", "/webhooks/{id}/reset-circuit", reset_circuit)
 
 
-def webhook_secrets(app: web.Application) -> Callable[[str], list[str]]:
-    """The receiver's ``SecretSource``: channel → secrets of the webhooks that POST to it."""
-    return app[WEBHOOKS].secrets_for_channel
+def webhook_secrets(app: web.Application) -> SecretSource:
+    """The receiver's ``SecretSource``: channel → the secrets of the webhooks that POST to it,
+    each with its webhook and company, and whether that company owns the channel
+    (:meth:`WebhookRegistry.channel_owner`; a global webhook is the operator's, valid anywhere).
+    Looked up per capture, so webhooks created later count."""
+    registry = app[WEBHOOKS]
+
+    def source(channel: str) -> list[KnownSecret]:
+        owner = registry.channel_owner(channel)
+        return [
+            KnownSecret(
+                hook.signing_secret,
+                label=f"webhook {hook.id}",
+                webhook_id=str(hook.id),
+                company_id=None if hook.company_id is None else str(hook.company_id),
+                owns_channel=hook.company_id in (None, owner),
+            )
+            for hook in registry.pointing_at(channel)
+        ]
+
+    return source
 
 
 def enable_delivery(app: web.Application, receiver_url: str | None = None) -> Dispatcher:

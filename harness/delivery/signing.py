@@ -9,7 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
@@ -22,7 +23,32 @@ TOLERANCE_SECONDS = 300
 class Verdict(StrEnum):
     VALID = "valid"
     INVALID = "invalid"
+    #: Genuinely signed, but with the secret of a webhook of a company that does not own the
+    #: channel it arrived on (see :mod:`harness.receiver.secrets`).
+    WRONG_CHANNEL = "wrong_channel"
     UNCHECKED = "unchecked"
+
+
+@dataclass(frozen=True)
+class KnownSecret:
+    """A secret that may have signed what arrives on a receiver channel, and whose it is:
+    ``webhook_id`` and ``company_id`` of the mock's webhook (None for a global webhook's company,
+    and both None for ``listen --secret``); ``owns_channel`` is False when the webhook's company
+    is not the one the channel belongs to. ``label`` names it to people (never the secret)."""
+
+    secret: str
+    label: str
+    webhook_id: str | None = None
+    company_id: str | None = None
+    owns_channel: bool = True
+
+    def wire(self) -> dict[str, str | None]:
+        """What a capture records of the secret that verified it (``verifiedBy``)."""
+        return {"webhookId": self.webhook_id, "companyId": self.company_id, "label": self.label}
+
+
+#: channel → the secrets that may have signed what arrives on it.
+SecretSource = Callable[[str], list[KnownSecret]]
 
 
 def key_bytes(secret_hex: str) -> bytes:
@@ -82,34 +108,48 @@ def verify(
     tolerance: int = TOLERANCE_SECONDS,
 ) -> tuple[Verdict, str]:
     """Checks a delivery against every known secret; returns the verdict and a reason."""
+    verdict, reason, _ = matching(scheme, list(secrets), headers, body, now, tolerance)
+    return verdict, reason
+
+
+def matching(
+    scheme: Scheme,
+    secrets: Sequence[str],
+    headers: Mapping[str, str],
+    body: bytes,
+    now: int,
+    tolerance: int = TOLERANCE_SECONDS,
+) -> tuple[Verdict, str, int | None]:
+    """:func:`verify`, with the index in ``secrets`` of the one that matched (when valid)."""
     keys = [key_bytes(s) for s in secrets]
     if scheme == "none":
-        return Verdict.UNCHECKED, "scheme none: nothing to verify"
+        return Verdict.UNCHECKED, "scheme none: nothing to verify", None
     if not keys:
-        return Verdict.UNCHECKED, "no secret known for this delivery"
+        return Verdict.UNCHECKED, "no secret known for this delivery", None
     stamp_name = "webhook-timestamp" if scheme == "standard" else "X-Instaview-Timestamp"
     sig_name = "webhook-signature" if scheme == "standard" else "X-Instaview-Signature"
     raw_stamp, raw_sig = _header(headers, stamp_name), _header(headers, sig_name)
     if raw_stamp is None or raw_sig is None:
-        return Verdict.INVALID, f"missing {stamp_name} or {sig_name} header"
+        return Verdict.INVALID, f"missing {stamp_name} or {sig_name} header", None
     try:
         timestamp = int(raw_stamp)
     except ValueError:
-        return Verdict.INVALID, f"{stamp_name} is not an integer"
+        return Verdict.INVALID, f"{stamp_name} is not an integer", None
     if abs(now - timestamp) > tolerance:
-        return Verdict.INVALID, f"timestamp is more than {tolerance}s away from now"
+        return Verdict.INVALID, f"timestamp is more than {tolerance}s away from now", None
     if scheme == "hex":
         expected = [_hex_signature(k, body) for k in keys]
         candidates = [raw_sig.strip()]
     else:
         msg_id = _header(headers, "webhook-id")
         if msg_id is None:
-            return Verdict.INVALID, "missing webhook-id header"
+            return Verdict.INVALID, "missing webhook-id header", None
         expected = [_standard_signature(k, msg_id, timestamp, body) for k in keys]
         candidates = [s for s in raw_sig.split(" ") if s.startswith("v1,")]
         if not candidates:
-            return Verdict.INVALID, "no v1 signature in webhook-signature"
+            return Verdict.INVALID, "no v1 signature in webhook-signature", None
     for sent in candidates:
-        if any(hmac.compare_digest(sent.encode(), e.encode()) for e in expected):
-            return Verdict.VALID, "signature matches"
-    return Verdict.INVALID, "no signature matches a known secret"
+        for index, wanted in enumerate(expected):
+            if hmac.compare_digest(sent.encode(), wanted.encode()):
+                return Verdict.VALID, "signature matches", index
+    return Verdict.INVALID, "no signature matches a known secret", None

@@ -269,11 +269,22 @@ class WebhookRegistry:
             if h.company_id in (company_id, None) and h.subscribes(event)
         ]
 
-    def secrets_for_channel(self, channel: str) -> list[str]:
-        """The secrets of every webhook whose URL is ``…/hooks/<channel>``: what the receiver
-        needs to verify what arrives on that channel (a ``SecretSource``)."""
-        path = f"/hooks/{channel}"
-        return [h.signing_secret for h in self._hooks.values() if urlsplit(h.url).path == path]
+    def pointing_at(self, channel: str) -> list[Webhook]:
+        """Every webhook whose URL is ``…/hooks/<channel>`` (a receiver channel), oldest first."""
+        return [h for h in self._hooks.values() if _names_channel(h, channel)]
+
+    def channel_owner(self, channel: str) -> UUID | None:
+        """The company a receiver channel belongs to: that of the world's webhook naming it
+        (``acme`` → Acme, even while that webhook is deleted), else of the oldest company webhook
+        naming it now; None when no company's does (global webhooks claim nothing)."""
+        for hook in (*self._seeded, *self._hooks.values()):
+            if hook.company_id is not None and _names_channel(hook, channel):
+                return hook.company_id
+        return None
+
+
+def _names_channel(hook: Webhook, channel: str) -> bool:
+    return urlsplit(hook.url).path == f"/hooks/{channel}"
 
 
 def _copy(hook: Webhook) -> Webhook:

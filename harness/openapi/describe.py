@@ -7,7 +7,8 @@
   ``--create-status 200``.
 - **Signatures**: every webhook operation declares the headers of the server's signing scheme.
 - **Statuses**: every status an operation can return is documented: 400 for parameters and
-  bodies, 401/403/429 for keys, 404 for ids (and bodies that name them), 413/415 for bodies, 500.
+  bodies, 401/429 for keys, 403 for keys and for a foreign Host or Origin (every route), 404 for
+  ids (and bodies that name them), 413/415 for bodies, 500.
 - **Examples**: a request schema's ``examples`` become the operation's request examples.
 - **Links**: each create links to the list of its collection and to every operation on the
   id it answers (``/jobs`` → ``/jobs/{id}``, ``/interviews`` → ``/_harness/interviews/{id}/...``).
@@ -134,10 +135,10 @@ def _needs(path: str, op: dict[str, Any]) -> list[str]:
     body = "requestBody" in op
     # an injected fault (POST /_harness/faults) answers any 5xx on every route but the control
     # API's: those document the range, the control API its own 500
-    needed = ["500"] if control else ["5XX"]
+    # and every route refuses a foreign Host or Origin (403, harness.guard)
+    needed = ["403", "500"] if control else ["403", "5XX"]
     if op.get("security") == [] and not control:
         return needed  # the document and the schemas: no key, no input but the schema's name
-    needed.append("403")
     if op.get("parameters") or body or "{" in path:
         needed.append("400")
     if "{" in path or (body and not control):

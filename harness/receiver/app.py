@@ -1,6 +1,8 @@
 """The receiver's HTTP surface: capture hooks, list and wait for captures, script answers.
 
-Routes (answers are JSON; errors are ``{"error": code, "message": text}``)::
+Routes (answers are JSON; errors are ``{"error": code, "message": text}``; every route first
+refuses a foreign ``Host``, and every non-GET one a foreign ``Origin``, with 403
+``foreign_host`` / ``foreign_origin``: :mod:`harness.guard`)::
 
     POST   /hooks/{channel}            capture anything; answer 204 (or as scripted; 413 if too
                                        large), header X-Harness-Capture-Id
@@ -8,7 +10,7 @@ Routes (answers are JSON; errors are ``{"error": code, "message": text}``)::
                                        {"items": [capture...], "count": n}, oldest first
     GET    /events/wait?...&timeout=S  200 capture | 408 {"error": "timeout", ..., "arrived"}
     GET    /events/{id}                200 capture | 404
-    GET    /events/{id}/raw            the exact bytes captured, with their Content-Type
+    GET    /events/{id}/raw            the exact bytes captured, as an inert download
     DELETE /events                     {"deleted": n}
     GET    /channels                   {"items": [script...]}
     PUT|POST /channels/{channel}/script  {status, delayMs, failFirst} → 200 script
@@ -17,7 +19,8 @@ Routes (answers are JSON; errors are ``{"error": code, "message": text}``)::
     GET    /health                     {"status": "ok", "captures": n}
 
 plus the event inspector's page and routes (``/``, ``/events/stream``, replay, fixture, the
-``/mock/*`` proxy): see :mod:`harness.receiver.inspector`.
+``/mock/*`` proxy): see :mod:`harness.receiver.inspector`; the raw and fixture downloads are in
+:mod:`harness.receiver.downloads`.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,14 +38,16 @@ from aiohttp import web
 
 from harness.clock import Clock, RealClock
 from harness.config import HarnessConfig
-from harness.delivery.signing import Scheme
-from harness.receiver.capture import Inspector, SecretSource, flat_headers, no_secrets, read_body
+from harness.delivery.signing import Scheme, SecretSource
+from harness.guard import Refusal, RequestGuard, guard_middleware
+from harness.receiver.capture import Inspector, flat_headers, read_body
 from harness.receiver.checks import DeferredChecks
 from harness.receiver.forward import FORWARDER
 from harness.receiver.script import ScriptError, Scripts, parse_script
+from harness.receiver.secrets import no_secrets
 from harness.receiver.waiters import ReceiverClosing, Waiters
 from harness.schemas import SchemaSet, default_schemas
-from harness.store.captures import CaptureQuery, CaptureStore
+from harness.store.captures import Capture, CaptureQuery, CaptureStore
 
 if TYPE_CHECKING:
     from harness.receiver.mock import MockLink
@@ -65,6 +70,10 @@ CLOSING = web.AppKey("receiver_closing", asyncio.Event)
 
 def _error(status: int, code: str, message: str, **extra: Any) -> web.Response:
     return web.json_response({"error": code, "message": message, **extra}, status=status)
+
+
+def _refuse(request: web.Request, refusal: Refusal) -> web.Response:
+    return _error(403, refusal.code, refusal.message, **refusal.details)
 
 
 class BadQuery(ValueError):
@@ -183,23 +192,21 @@ def _capture_id(request: web.Request) -> int:
     return int(request.match_info["id"])
 
 
+def found_capture(request: web.Request) -> Capture | web.Response:
+    """The capture ``{id}`` names, its schema check settled; or the 404 answer."""
+    capture_id = _capture_id(request)
+    request.app[CHECKS].settle([capture_id])
+    found = request.app[STORE].get(capture_id)
+    if found is None:
+        return _error(404, "not_found", f"no capture {request.match_info['id']}")
+    return found
+
+
 async def get_event(request: web.Request) -> web.Response:
-    request.app[CHECKS].settle([_capture_id(request)])
-    found = request.app[STORE].get(_capture_id(request))
-    if found is None:
-        return _error(404, "not_found", f"no capture {request.match_info['id']}")
+    found = found_capture(request)
+    if isinstance(found, web.Response):
+        return found
     return web.json_response(found.wire(), dumps=_dumps)
-
-
-async def get_raw(request: web.Request) -> web.Response:
-    found = request.app[STORE].get(_capture_id(request))
-    if found is None:
-        return _error(404, "not_found", f"no capture {request.match_info['id']}")
-    content_type = next(
-        (v for k, v in found.headers.items() if k.lower() == "content-type"),
-        "application/octet-stream",
-    )
-    return web.Response(body=found.body, headers={"Content-Type": content_type})
 
 
 async def clear_events(request: web.Request) -> web.Response:
@@ -257,14 +264,18 @@ def create_receiver_app(
     max_body_bytes: int = 1024 * 1024,
     max_pending_checks: int = 20_000,
     api_url: str | MockLink | None = None,
+    host: str = "127.0.0.1",
+    allow_hosts: Sequence[str] = (),
 ) -> web.Application:
     """A receiver that stores its captures in ``db_path`` (``":memory:"`` allowed); the
     database is opened when the app starts and closed when it stops. Schema checks run after
     the answer, at most ``max_pending_checks`` behind (0: check each capture before answering;
     see :mod:`harness.receiver.checks`). ``api_url`` is the mock API's URL (or a
     :class:`~harness.receiver.mock.MockLink` filled in once it listens) for the inspector's
-    view of the mock; None when the receiver runs alone."""
-    app = web.Application(client_max_size=max_body_bytes)
+    view of the mock; None when the receiver runs alone. ``host`` is the address it listens on
+    and ``allow_hosts`` the extra names it answers to (:mod:`harness.guard`)."""
+    guard = guard_middleware(RequestGuard(host, allow_hosts), _refuse)
+    app = web.Application(client_max_size=max_body_bytes, middlewares=[guard])
     app[INSPECTOR] = Inspector(
         scheme=scheme,
         secrets=secrets,
@@ -299,7 +310,6 @@ def create_receiver_app(
     router.add_delete("/events", clear_events)
     router.add_get("/events/wait", wait_event)
     router.add_get(r"/events/{id:\d+}", get_event)
-    router.add_get(r"/events/{id:\d+}/raw", get_raw)
     router.add_get("/channels", list_channels)
     router.add_put("/channels/{channel}/script", put_script)
     router.add_post("/channels/{channel}/script", put_script)

@@ -9,7 +9,8 @@ the caller stores it. Flags, in this order when several apply:
 - ``unknown_event``: JSON whose ``event`` is missing or not one of the known events.
 - ``schema_invalid``: ``schemaErrors`` is not empty (a body that is not JSON, or too large to
   check, has one entry saying so, keyword ``json`` or ``size``).
-- ``bad_signature``: the verdict is ``invalid`` (wrong, missing, stale or garbage headers).
+- ``bad_signature``: the verdict is ``invalid`` (wrong, missing, stale or garbage headers) or
+  ``wrong_channel`` (signed by another company's webhook: :mod:`harness.receiver.secrets`).
 - ``internal_error``: a check itself failed (the reason says which); the capture is kept.
 """
 
@@ -19,22 +20,20 @@ import asyncio
 import functools
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from aiohttp import web
 
 from harness.clock import Clock, iso
-from harness.delivery.signing import Scheme, Verdict, verify
+from harness.delivery.signing import KnownSecret, Scheme, SecretSource, Verdict
+from harness.receiver.secrets import verify_on_channel
 from harness.schemas import SchemaSet
 from harness.store.captures import Capture
 
 log = logging.getLogger("harness.receiver")
 
-#: channel → the secrets that may have signed what arrives on it (the mock's webhooks' secrets
-#: in ``serve``, the ``--secret`` of ``listen``).
-SecretSource = Callable[[str], list[str]]
 #: Past the kept bytes, a body is still drained (to count it) up to this many bytes.
 DRAIN_LIMIT = 64 * 1024 * 1024
 EVENT_SCHEMA = "events/event"
@@ -46,21 +45,6 @@ FLAGS = (
     "bad_signature",
     "internal_error",
 )
-
-
-def no_secrets(channel: str) -> list[str]:
-    """The default source: nothing is known, so signatures are ``unchecked``."""
-    return []
-
-
-def static_secrets(*secrets: str) -> SecretSource:
-    """The same secrets for every channel (``listen --secret HEX``)."""
-    known = list(secrets)
-
-    def source(channel: str) -> list[str]:
-        return known
-
-    return source
 
 
 async def read_body(request: web.Request, limit: int) -> tuple[bytes, int]:
@@ -147,8 +131,8 @@ class Inspector:
             errors = self._read_fields(body, flags, fields)
         if errors:
             flags.append("schema_invalid")
-        verdict, reason = self._verify(channel, headers, body, int(now.timestamp()), truncated)
-        if verdict is Verdict.INVALID:
+        verdict, reason, by = self._verify(channel, headers, body, int(now.timestamp()), truncated)
+        if verdict in (Verdict.INVALID, Verdict.WRONG_CHANNEL):
             flags.append("bad_signature")
         if reason.startswith("check failed"):
             flags.append("internal_error")
@@ -171,6 +155,7 @@ class Inspector:
             event=fields["event"],
             interview_id=fields["interview_id"],
             delivery_id=fields["delivery_id"],
+            verified_by=None if by is None else by.wire(),
         )
 
     def _read_fields(
@@ -217,14 +202,14 @@ class Inspector:
 
     def _verify(
         self, channel: str, headers: dict[str, str], body: bytes, now: int, truncated: bool
-    ) -> tuple[Verdict, str]:
+    ) -> tuple[Verdict, str, KnownSecret | None]:
         if self.scheme == "none":
-            return Verdict.UNCHECKED, "scheme none: nothing to verify"
+            return Verdict.UNCHECKED, "scheme none: nothing to verify", None
         if truncated:
-            return Verdict.UNCHECKED, "body too large: kept truncated, not verified"
+            return Verdict.UNCHECKED, "body too large: kept truncated, not verified", None
         try:
-            secrets = self.secrets(channel)
-            return verify(self.scheme, secrets, headers, body, now)
+            known = self.secrets(channel)
+            return verify_on_channel(self.scheme, channel, known, headers, body, now)
         except Exception as exc:
             log.exception("signature check failed")
-            return Verdict.UNCHECKED, f"check failed: {exc!r}"
+            return Verdict.UNCHECKED, f"check failed: {exc!r}", None

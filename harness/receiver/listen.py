@@ -14,7 +14,7 @@ from harness.delivery.signing import key_bytes
 from harness.errors import ConfigError
 from harness.receiver import forward
 from harness.receiver.app import create_receiver_app
-from harness.receiver.capture import no_secrets, static_secrets
+from harness.receiver.secrets import no_secrets, static_secrets
 
 
 def check_secrets(secrets: Sequence[str]) -> list[str]:
@@ -44,6 +44,8 @@ async def listening(
         scheme=config.signing_scheme,
         secrets=static_secrets(*check_secrets(secrets)) if secrets else no_secrets,
         max_body_bytes=config.max_body_bytes,
+        host=config.host,
+        allow_hosts=config.allow_hosts,
     )
     if forward_to is not None:
         forward.install(app, forward_to)

@@ -22,7 +22,7 @@ from typing import Any
 from harness.delivery.signing import Verdict
 
 #: Bump when the table changes; older files are migrated or refused in :meth:`CaptureStore.open`.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS captures (
@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS captures (
     flags TEXT NOT NULL,
     answer_status INTEGER NOT NULL,
     answer_delay_ms INTEGER NOT NULL,
-    forwarded TEXT
+    forwarded TEXT,
+    verified_by TEXT
 );
 CREATE INDEX IF NOT EXISTS captures_event ON captures (event);
 CREATE INDEX IF NOT EXISTS captures_interview ON captures (interview_id);
@@ -51,12 +52,19 @@ CREATE INDEX IF NOT EXISTS captures_delivery ON captures (delivery_id);
 
 _COLUMNS = (
     "channel, received_at, event, interview_id, delivery_id, headers, body, size, signature, "
-    "signature_reason, schema_errors, flags, answer_status, answer_delay_ms, forwarded"
+    "signature_reason, schema_errors, flags, answer_status, answer_delay_ms, forwarded, "
+    "verified_by"
 )
-_INSERT = f"INSERT INTO captures ({_COLUMNS}) VALUES ({', '.join('?' * 15)})"
-_SELECT = f"SELECT id, {_COLUMNS} FROM captures"
-#: Version 1 files lack ``forwarded`` (added for ``listen --forward-to``); read as NULL.
-_SELECT_V1 = f"SELECT id, {_COLUMNS.replace(', forwarded', ', NULL')} FROM captures"
+_INSERT = f"INSERT INTO captures ({_COLUMNS}) VALUES ({', '.join('?' * 16)})"
+#: Columns later versions added, by version: older files are migrated by ALTER TABLE, or read
+#: with NULL there when opened read-only. 2: ``forwarded`` (``listen --forward-to``); 3:
+#: ``verified_by`` (the webhook whose secret verified the capture).
+_ADDED = {"forwarded": 2, "verified_by": 3}
+
+
+def _select_sql(present: set[str]) -> str:
+    columns = [c if c in present else "NULL" for c in _COLUMNS.split(", ")]
+    return f"SELECT id, {', '.join(columns)} FROM captures"
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,9 @@ class Capture:
     answer_delay_ms: int = 0
     #: What the ``--forward-to`` handler answered: ``{url, status, latencyMs, error, body}``.
     forwarded: dict[str, Any] | None = None
+    #: The secret whose signature matched (verdict ``valid`` or ``wrong_channel``):
+    #: ``{webhookId, companyId, label}`` (:meth:`harness.delivery.signing.KnownSecret.wire`).
+    verified_by: dict[str, Any] | None = None
     id: int = 0
 
     def parsed_body(self) -> Any:
@@ -117,6 +128,7 @@ class Capture:
             "schemaErrors": self.schema_errors,
             "answer": {"status": self.answer_status, "delayMs": self.answer_delay_ms},
             "forwarded": self.forwarded,
+            "verifiedBy": self.verified_by,
         }
 
 
@@ -167,7 +179,8 @@ class CaptureQuery:
 
 def _row(row: tuple[Any, ...]) -> Capture:
     (cid, channel, received_at, event, interview_id, delivery_id, headers, body, size) = row[:9]
-    signature, reason, schema_errors, flags, answer_status, answer_delay_ms, forwarded = row[9:]
+    signature, reason, schema_errors, flags, answer_status, answer_delay_ms = row[9:15]
+    forwarded, verified_by = row[15:]
     return Capture(
         id=cid,
         channel=channel,
@@ -185,6 +198,7 @@ def _row(row: tuple[Any, ...]) -> Capture:
         answer_status=answer_status,
         answer_delay_ms=answer_delay_ms,
         forwarded=json.loads(forwarded) if forwarded is not None else None,
+        verified_by=json.loads(verified_by) if verified_by is not None else None,
     )
 
 
@@ -195,7 +209,7 @@ class CaptureStore:
         self._db = connection
         self.path = path
         columns = {row[1] for row in connection.execute("PRAGMA table_info(captures)")}
-        self._select = _SELECT if "forwarded" in columns else _SELECT_V1
+        self._select = _select_sql(columns)
         self._commit_scheduled = False
 
     @classmethod
@@ -224,8 +238,9 @@ class CaptureStore:
                     f"{where}: capture database version {version} is newer than this harness"
                 )
             db.executescript(_DDL)
-            if 0 < version < 2:
-                db.execute("ALTER TABLE captures ADD COLUMN forwarded TEXT")
+            present = {row[1] for row in db.execute("PRAGMA table_info(captures)")}
+            for column in _ADDED.keys() - present:
+                db.execute(f"ALTER TABLE captures ADD COLUMN {column} TEXT")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except BaseException:
             db.close()
@@ -261,6 +276,7 @@ class CaptureStore:
                 capture.answer_status,
                 capture.answer_delay_ms,
                 None if capture.forwarded is None else json.dumps(capture.forwarded),
+                None if capture.verified_by is None else json.dumps(capture.verified_by),
             ),
         )
         self._schedule_commit()

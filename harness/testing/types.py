@@ -46,6 +46,9 @@ class CapturedEvent:
     received_at: str
     #: What the ``--forward-to`` handler answered (``listen --forward-to``), else None.
     forwarded: dict[str, Any] | None = None
+    #: The webhook whose secret the signature matched: ``{webhookId, companyId, label}``
+    #: (``signature`` ``valid`` or ``wrong_channel``), else None.
+    verified_by: dict[str, Any] | None = None
 
     @classmethod
     def from_wire(cls, item: dict[str, Any]) -> CapturedEvent:
@@ -63,6 +66,7 @@ class CapturedEvent:
             answer=dict(item.get("answer") or {}),
             received_at=item["receivedAt"],
             forwarded=item.get("forwarded"),
+            verified_by=item.get("verifiedBy"),
         )
 
     @property

@@ -1,11 +1,18 @@
 // The detail view of one capture: meta, violations, body, headers, the mock's delivery
-// attempts for it, replay (re-signed, by the receiver) and fixture download.
+// attempts for it, replay (re-signed by the receiver when it verified the capture) and fixture
+// download.
 
 import { append, badge, clear, el, getJson, ms, schemaBadge, signatureBadge, table } from "./dom.js";
 import { renderJson, violationMarks } from "./json.js";
 
 function section(title, ...children) {
   return el("section", { class: "block" }, el("h3", {}, title), children);
+}
+
+function verifiedBy(by) {
+  if (!by) return "–";
+  if (!by.webhookId) return by.label;
+  return `webhook ${by.webhookId} (${by.companyId ? `company ${by.companyId}` : "global"})`;
 }
 
 function meta(capture) {
@@ -18,6 +25,7 @@ function meta(capture) {
     ["Size", `${capture.size} bytes`],
     ["Answered", `${capture.answer.status}${capture.answer.delayMs ? ` after ${capture.answer.delayMs} ms` : ""}`],
     ["Signature", capture.signatureReason],
+    ["Verified by", verifiedBy(capture.verifiedBy)],
     ["Flags", capture.flags.length ? capture.flags.join(", ") : "none"],
   ];
   return el("dl", { class: "meta" }, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
@@ -79,8 +87,9 @@ async function attempts(capture, holder) {
 }
 
 function replayForm(capture, scheme) {
-  const url = el("input", { name: "url", value: `${location.origin}/hooks/${encodeURIComponent(capture.channel)}`, size: 40, "aria-label": "Replay URL" });
-  const secret = el("input", { name: "secret", placeholder: "secret (default: the channel's)", size: 28, "aria-label": "Secret" });
+  // Your handler's URL: the receiver never replays into the harness itself.
+  const url = el("input", { name: "url", type: "url", required: true, placeholder: "http://127.0.0.1:PORT/your/handler", size: 40, "aria-label": "Replay URL" });
+  const secret = el("input", { name: "secret", placeholder: "secret (default: the one that verified it)", size: 28, "aria-label": "Secret" });
   const schemes = el("select", { name: "scheme", "aria-label": "Scheme" },
     ["standard", "hex", "none"].map((s) => el("option", { value: s, selected: s === scheme }, s)));
   const result = el("span", { class: "replay-result", role: "status" });

@@ -32,7 +32,7 @@ export function badge(kind, text, title) {
 }
 
 export function signatureBadge(verdict) {
-  const kind = { valid: "ok", invalid: "bad" }[verdict] || "muted";
+  const kind = { valid: "ok", invalid: "bad", wrong_channel: "bad" }[verdict] || "muted";
   return badge(`sig ${kind}`, verdict === "valid" ? "signed ✓" : verdict, `signature: ${verdict}`);
 }
 
