@@ -18,6 +18,11 @@ and retried like any failure: no delivery ends without an attempt in the log.
 ``config.circuit_threshold`` consecutive failed *attempts* open the webhook's circuit; while it is
 open, deliveries are recorded as ``skipped``. Every attempt lands in the :class:`DeliveryLog`.
 
+:meth:`Dispatcher.close` (the app's cleanup: ``serve`` on SIGTERM, ``running()`` on exit) waits
+up to ``config.shutdown_grace_s`` for attempts in flight, then stops every lane and logs each
+delivery it abandons (in flight, waiting to retry, delayed or queued; see
+:mod:`harness.delivery.lanes`).
+
 Failure injection (:mod:`harness.delivery.modes`): per webhook or per run, a delivery may be
 queued twice (``duplicate``), an analysis event queued before the ``interview.completed`` it
 follows (``outOfOrder``), or held ``delayMs`` before its first attempt; the attempts say so in
@@ -44,9 +49,11 @@ from harness.delivery.lanes import (
     HELD,
     IN_FLIGHT,
     RETRY_WAIT,
+    Abandoned,
     Delivery,
     Lane,
     LaneKey,
+    report_abandoned,
 )
 from harness.delivery.log import DeliveryLog, Outcome
 from harness.delivery.modes import DELAYED, DUPLICATE, OUT_OF_ORDER, ModeTable, reorder
@@ -90,6 +97,9 @@ class Dispatcher:
         self._tasks: set[asyncio.Task[None]] = set()
         self._pending = 0
         self._idle: list[asyncio.Future[None]] = []
+        #: Set by :meth:`close`: lanes stop at the next step, what they hold is abandoned.
+        self._closing = False
+        self._abandoned: list[Abandoned] = []
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -99,21 +109,36 @@ class Dispatcher:
                 headers={"User-Agent": USER_AGENT}, auto_decompress=False
             )
 
-    async def close(self) -> None:
-        """Stop every lane, then close the HTTP session."""
+    async def close(self, grace_s: float | None = None) -> list[Abandoned]:
+        """Waits up to ``grace_s`` (default ``config.shutdown_grace_s``, real time: it waits
+        for real I/O) for the attempts in flight, stops every lane, logs every delivery still
+        pending (:func:`~harness.delivery.lanes.report_abandoned`) and closes the HTTP session.
+        Returns the abandoned deliveries."""
+        grace = self.config.shutdown_grace_s if grace_s is None else grace_s
+        self._closing = True
+        in_flight = [lane.task for lane in self._lanes.values() if lane.state == IN_FLIGHT]
+        for lane in list(self._lanes.values()):
+            if lane.state != IN_FLIGHT and lane.task is not None:
+                lane.task.cancel()  # delayed, waiting to retry or queued: nothing to wait for
+        waited = [task for task in in_flight if task is not None]
+        if waited and grace > 0:
+            await asyncio.wait(waited, timeout=grace)
         await self._cancel_all()
         for lane in list(self._lanes.values()):  # a task cancelled before it ran left its lane
             self._retire(lane)
+        abandoned, self._abandoned = self._abandoned, []
+        report_abandoned(log, abandoned, grace)
         if self._session is not None:
             await self._session.close()
             self._session = None
+        return abandoned
 
     def reset(self) -> None:
         """Forget queued work and the attempt log (``POST /_harness/reset``)."""
         for lane in list(self._lanes.values()):
             if lane.task is not None:
                 lane.task.cancel()
-            self._retire(lane)  # accounted for at once (a task cancelled before it ran cannot)
+            self._retire(lane)  # forgotten, not abandoned: reset drops queued work on purpose
         self.log.clear()
         self.errors.clear()
         self.modes.reset()
@@ -170,6 +195,9 @@ class Dispatcher:
         return delivery_id
 
     def _enqueue(self, key: LaneKey, delivery: Delivery) -> None:
+        if self._closing:
+            log.warning("shutdown: %s", Abandoned(delivery, "queued", 0).line())
+            return
         self._pending += 1
         lane = self._lanes.get(key)
         if lane is not None:
@@ -204,34 +232,40 @@ class Dispatcher:
 
     async def _run_lane(self, lane: Lane) -> None:
         try:
-            while lane.queue:
+            while lane.queue and not self._closing:
                 delivery = lane.queue[0]
                 try:
-                    await self._deliver(lane, delivery)
+                    done = await self._deliver(lane, delivery)
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # a bug outside an attempt: for drain(), and logged
                     log.exception("delivery %s crashed", delivery.id)
                     self.errors.append(exc)
                     self._record_crash(lane, delivery, exc)
+                    done = True
+                if not done:
+                    break  # closing: the head stays, abandoned below
                 lane.next_head()
                 self._finished(1)
         finally:
             self._retire(lane)
 
     def _retire(self, lane: Lane) -> None:
-        """Drops ``lane`` and accounts for what it still holds; does nothing the second time."""
-        left = len(lane.queue)
+        """Drops ``lane`` and accounts for what it still holds (abandoned, when closing); does
+        nothing the second time."""
+        left = lane.pending()
         lane.queue.clear()
         if self._lanes.get(lane.key) is lane:
             del self._lanes[lane.key]
         if left:
-            self._finished(left)
+            if self._closing:
+                self._abandoned.extend(left)
+            self._finished(len(left))
 
     # -- sending -------------------------------------------------------------------------------
 
-    async def _deliver(self, lane: Lane, delivery: Delivery) -> None:
-        """Every attempt of ``delivery``."""
+    async def _deliver(self, lane: Lane, delivery: Delivery) -> bool:
+        """Every attempt of ``delivery``; False if the dispatcher closed before it was done."""
         if delivery.delay_ms:
             lane.state = HELD
             await self.clock.sleep(delivery.delay_ms / 1000)
@@ -244,13 +278,13 @@ class Dispatcher:
             if hook is None or reason is not None:
                 url = hook.url if hook is not None else ""
                 self._record(delivery, number, url, None, None, reason, "skipped")
-                return
+                return True
             lane.state, lane.attempts = IN_FLIGHT, number
             status, latency, error, raised = await self._guarded_attempt(hook, delivery)
             if error is None:
                 hook.record_success()
                 self._record(delivery, number, hook.url, status, latency, None, "delivered")
-                return
+                return True
             opened = hook.record_failure(self.config.circuit_threshold, self.clock.now())
             if opened:
                 error += f"; circuit opened after {hook.consecutive_failures} failures"
@@ -260,8 +294,10 @@ class Dispatcher:
                 error += "; no retry left" if last else "; will be retried"
             self._record(delivery, number, hook.url, status, latency, error, outcome)
             if last:
-                return
+                return True
             lane.state = RETRY_WAIT
+            if self._closing:
+                return False
             await self.clock.sleep(self._delay(number))
 
     async def _guarded_attempt(
