@@ -40,6 +40,13 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="failure injection for every webhook: duplicate,out-of-order (comma-separated)",
     )
     p.add_argument("--delivery-delay-ms", type=int, default=0, help="delay every delivery")
+    p.add_argument(
+        "--shutdown-grace",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="at shutdown, wait this long for deliveries in flight (default 5)",
+    )
 
 
 def _allow_host(p: argparse.ArgumentParser) -> None:
@@ -93,6 +100,8 @@ def serve_config(args: argparse.Namespace) -> HarnessConfig:
     }
     if args.retry_schedule is not None:
         values["retry_schedule"] = parse_retry_schedule(args.retry_schedule)
+    if args.shutdown_grace is not None:
+        values["shutdown_grace_s"] = args.shutdown_grace
     values["delivery_modes"] = parse_delivery_modes(args.delivery_mode, args.delivery_delay_ms)
     return HarnessConfig.model_validate(values)
 

@@ -47,6 +47,9 @@ class HarnessConfig(BaseModel):
     circuit_threshold: int = 10
     #: Delivery failure injection for every webhook (duplicate, out-of-order, delayed).
     delivery_modes: DeliveryModes = DeliveryModes()
+    #: Seconds the dispatcher waits at shutdown for attempts in flight before it abandons (and
+    #: logs) every pending delivery.
+    shutdown_grace_s: float = Field(default=5.0, ge=0, le=600)
 
     @field_validator("retry_schedule")
     @classmethod

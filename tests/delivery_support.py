@@ -80,6 +80,10 @@ class Target:
         assert isinstance(action, int)
         return web.Response(status=action)
 
+    def release(self) -> None:
+        """Answers every ``"hang"`` (waiting or to come) at once."""
+        self._release.set()
+
     async def wait_for(self, count: int) -> None:
         """Until ``count`` requests have arrived."""
         if len(self.received) >= count:

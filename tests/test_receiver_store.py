@@ -1,7 +1,8 @@
-"""The SQLite capture store: survives restarts, queries, read-only opening."""
+"""The SQLite capture store: survives restarts and crashes, queries, read-only opening."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 
 from harness.delivery.signing import Verdict
 from harness.store.captures import Capture, CaptureQuery, CaptureStore, open_captures
+from tests.crash_support import crash_run
 from tests.receiver_support import (
     MakeReceiver,
     fixture_body,
@@ -78,6 +80,90 @@ async def test_batched_commit_is_visible_to_other_connections(tmp_path: Path) ->
             assert reader.last_id() == 10
     finally:
         store.close()
+
+
+async def test_save_returns_once_its_capture_is_committed(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    store = CaptureStore.open(path)
+    try:
+        first = asyncio.ensure_future(store.save(_capture(delivery_id="d-0")))
+        rest = [asyncio.ensure_future(store.save(_capture(delivery_id=f"d-{i}"))) for i in (1, 2)]
+        await asyncio.sleep(0)  # every save inserted; the batch's commit not yet run
+        with open_captures(path) as reader:
+            assert reader.count() == 0
+        stored = await first
+        with open_captures(path) as reader:  # one commit for the whole batch
+            assert [c.delivery_id for c in reader.scan()] == ["d-0", "d-1", "d-2"]
+        assert stored.id == 1
+        assert [c.id for c in await asyncio.gather(*rest)] == [2, 3]
+    finally:
+        store.close()
+
+
+async def test_a_cancelled_save_leaves_its_batch_committing(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    store = CaptureStore.open(path)
+    try:
+        gone = asyncio.ensure_future(store.save(_capture(delivery_id="gone")))
+        kept = asyncio.ensure_future(store.save(_capture(delivery_id="kept")))
+        await asyncio.sleep(0)
+        gone.cancel()
+        assert (await kept).id == 2
+        with open_captures(path) as reader:
+            assert reader.count() == 2
+    finally:
+        store.close()
+
+
+class _FailingCommit(sqlite3.Connection):
+    """A connection whose COMMIT fails, as a full disk would make it."""
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql == "COMMIT":
+            raise sqlite3.OperationalError("database or disk is full")
+        return super().execute(sql, *args)
+
+
+async def test_a_failed_commit_fails_every_save_of_its_batch(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    CaptureStore.open(path).close()
+    db = sqlite3.connect(path, isolation_level=None, factory=_FailingCommit)
+    store = CaptureStore(db, str(path))
+    try:
+        saves = [store.save(_capture(delivery_id=f"d-{i}")) for i in range(3)]
+        results = await asyncio.gather(*saves, return_exceptions=True)
+        assert all(isinstance(r, sqlite3.OperationalError) for r in results), results
+        assert store.count() == 0  # rolled back: nothing that was refused is kept
+    finally:
+        db.close()
+
+
+async def test_a_receiver_that_cannot_commit_answers_5xx_not_2xx(
+    make_receiver: MakeReceiver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = CaptureStore.open
+
+    def failing(path: str | Path, *, read_only: bool = False) -> CaptureStore:
+        opened(path).close()
+        db = sqlite3.connect(path, isolation_level=None, factory=_FailingCommit)
+        return CaptureStore(db, str(path))
+
+    monkeypatch.setattr(CaptureStore, "open", failing)
+    client = await make_receiver()
+    status, payload = await post(client, fixture_body("ping"), "acme")
+    assert (status, payload["error"]) == (500, "store_failed")
+    assert await listed(client) == []
+
+
+async def test_a_receiver_killed_mid_flood_keeps_every_capture_it_acknowledged(
+    tmp_path: Path,
+) -> None:
+    """``listen`` answers 2xx only once a capture is committed: SIGKILL it while 64 clients
+    send 3,000 signed deliveries, restart it on the same file, and every acknowledged one is
+    there."""
+    flood, found = await asyncio.wait_for(crash_run(tmp_path / "crash.sqlite3"), 50)
+    assert 1500 <= len(flood.acknowledged) < flood.sent  # killed mid-flood, after 1,500 answers
+    assert flood.acknowledged <= found, f"lost {len(flood.acknowledged - found)}"
 
 
 def test_query_matches_what_sql_finds(tmp_path: Path) -> None:

@@ -3,8 +3,9 @@
 As tests/test_schema_agreement.py does for the interview resources, for webhook-create,
 webhook-patch, delivery-modes, fault-create, control-complete and control-fail; and for the
 rules the handlers enforce beside the models: the webhook ``url`` syntax, the header names the
-harness sets itself, the fault ``route`` (one of the API's routes) and the ``?event=`` spellings
-of ``GET /_harness/deliveries`` (``defs.json#/$defs/eventSpelling``).
+harness sets itself, header values without control characters, the fault ``route`` (one of
+the API's routes) and the ``?event=`` spellings of ``GET /_harness/deliveries``
+(``defs.json#/$defs/eventSpelling``).
 
 Outside the agreement, as the schemas say in a description: a webhook host that is not loopback
 (it depends on ``--allow-remote-webhooks``; the URL cases here are judged with remote hosts
@@ -27,7 +28,12 @@ from yarl import URL
 from harness.api.app import create_api_app
 from harness.api.body import parse
 from harness.api.faults import Faults, FaultSpec, api_routes, route_pattern
-from harness.api.webhooks import WebhookCreate, WebhookPatch, reserved_header_pattern
+from harness.api.webhooks import (
+    HEADER_VALUE_PATTERN,
+    WebhookCreate,
+    WebhookPatch,
+    reserved_header_pattern,
+)
 from harness.delivery.modes import DeliveryModes
 from harness.delivery.webhooks import WEBHOOK_URL_PATTERN, parse_event, url_problem
 from harness.domain.requests import CompleteInterview, FailInterview
@@ -103,6 +109,14 @@ CASES: list[tuple[str, Any, bool]] = [
     ("webhook-create", hook(headers=[{"name": "X-A\n", "value": "x"}]), False),
     ("webhook-create", hook(headers=[{"name": "X-A", "value": "x\n"}]), False),
     ("webhook-create", hook(headers=[{"name": "X A", "value": "x"}]), False),
+    ("webhook-create", hook(headers=[{"name": "X-A", "value": "é \u2028 \x80 ~"}]), True),
+    ("webhook-create", hook(headers=[{"name": "X-A", "value": "x\x00"}]), False),
+    ("webhook-create", hook(headers=[{"name": "X-A", "value": "\x01"}]), False),
+    ("webhook-create", hook(headers=[{"name": "X-A", "value": "a\tb"}]), False),
+    ("webhook-create", hook(headers=[{"name": "X-A", "value": "\x1f"}]), False),
+    ("webhook-create", hook(headers=[{"name": "X-A", "value": "\x7f"}]), False),
+    ("webhook-create", hook(headers=[{"name": "X-A", "value": "v" * 4097}]), False),
+    ("webhook-patch", {"headers": [{"name": "X-A", "value": "x\x7f"}]}, False),
     ("webhook-patch", {}, True),
     ("webhook-patch", {"events": ["*"], "maxRetries": 0.0}, True),
     ("webhook-patch", {"url": None}, False),
@@ -193,8 +207,21 @@ def test_webhook_urls_get_the_same_verdict(url: str, valid: bool) -> None:
 def test_the_url_pattern_of_the_schema_is_the_handlers() -> None:
     defs = SCHEMAS.documents["webhook-create"]["$defs"]
     assert defs["webhookUrl"]["pattern"] == f"^(?:{WEBHOOK_URL_PATTERN})$(?!\\n)"
-    header = defs["header"]["properties"]["name"]
-    assert header["not"]["pattern"] == reserved_header_pattern()
+    header = defs["header"]["properties"]
+    assert header["name"]["not"]["pattern"] == reserved_header_pattern()
+    assert header["value"]["pattern"] == f"^{HEADER_VALUE_PATTERN}$(?!\\n)"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(st.characters(codec="utf-8"), max_size=8))
+def test_header_values_get_the_same_verdict(value: str) -> None:
+    headers = [{"name": "X-Custom", "value": value}]
+    for name, document in (
+        ("webhook-create", hook(headers=headers)),
+        ("webhook-patch", {"headers": headers}),
+    ):
+        api, schema = verdicts(name, document)
+        assert api == schema, (name, value)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

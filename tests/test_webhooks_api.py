@@ -87,6 +87,26 @@ async def test_reserved_header_names_are_refused(api: Api) -> None:
     assert reply.fields == ["headers.0.name"]
 
 
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [("\x00", "U+0000"), ("a\x01b", "U+0001"), ("tab\there", "U+0009"), ("x\x7f", "U+007F")],
+)
+async def test_header_values_with_control_characters_are_refused_everywhere(
+    api: Api, bad: str, named: str
+) -> None:
+    headers = [{"name": "X-Ok", "value": "fine é"}, {"name": "X-Bad", "value": bad}]
+    created = await api.post("/webhooks", hook_body(headers=headers))
+    control = await api.post("/_harness/webhooks", hook_body(headers=headers))
+    made = (await api.post("/webhooks", hook_body())).data
+    patched = await api.patch(f"/webhooks/{made['id']}", {"headers": headers})
+    for reply in (created, control, patched):
+        assert reply.status == 400
+        assert reply.fields == ["headers.1.value"]
+        assert named in json.dumps(reply.body)
+    hooks = api.client.app[WEBHOOKS].all()
+    assert all(h.headers == [] for h in hooks)  # the patch changed nothing
+
+
 async def test_list_is_paginated_and_company_scoped(api: Api) -> None:
     for n in range(3):
         await api.post("/webhooks", hook_body(name=f"hook {n}"))

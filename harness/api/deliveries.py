@@ -21,7 +21,7 @@ from .envelope import created, ok
 from .state import STORE
 from .webhooks import DISPATCHER, WEBHOOKS, WebhookCreate, new_webhook, send_ping
 
-OUTCOMES = ("delivered", "retrying", "failed", "skipped")
+OUTCOMES = ("delivered", "retrying", "failed", "skipped", "error")
 
 
 async def list_deliveries(request: web.Request) -> web.Response:

@@ -12,8 +12,16 @@ attempt; the signature headers carry a fresh timestamp and signature per attempt
 success; another status (3xx included: redirects are never followed), a timeout (``timeoutMs``)
 or a connection error is a failure, retried after ``config.retry_schedule[n-1]`` seconds on the
 injectable clock (the last delay repeats if ``maxRetries`` is longer than the schedule).
+An exception raised while building or sending an attempt (a harness bug, or a configuration
+aiohttp cannot send) is an attempt with outcome ``error`` (the exception in ``error``), counted
+and retried like any failure: no delivery ends without an attempt in the log.
 ``config.circuit_threshold`` consecutive failed *attempts* open the webhook's circuit; while it is
 open, deliveries are recorded as ``skipped``. Every attempt lands in the :class:`DeliveryLog`.
+
+:meth:`Dispatcher.close` (the app's cleanup: ``serve`` on SIGTERM, ``running()`` on exit) waits
+up to ``config.shutdown_grace_s`` for attempts in flight, then stops every lane and logs each
+delivery it abandons (in flight, waiting to retry, delayed or queued; see
+:mod:`harness.delivery.lanes`).
 
 Failure injection (:mod:`harness.delivery.modes`): per webhook or per run, a delivery may be
 queued twice (``duplicate``), an analysis event queued before the ``interview.completed`` it
@@ -28,7 +36,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -37,6 +45,16 @@ from pydantic_core import to_json
 
 from harness.clock import Clock, iso
 from harness.config import HarnessConfig
+from harness.delivery.lanes import (
+    HELD,
+    IN_FLIGHT,
+    RETRY_WAIT,
+    Abandoned,
+    Delivery,
+    Lane,
+    LaneKey,
+    report_abandoned,
+)
 from harness.delivery.log import DeliveryLog, Outcome
 from harness.delivery.modes import DELAYED, DUPLICATE, OUT_OF_ORDER, ModeTable, reorder
 from harness.delivery.signing import sign
@@ -47,19 +65,7 @@ from harness.domain.events import DomainEvent
 log = logging.getLogger("harness.delivery")
 
 USER_AGENT = "instaview-harness-webhooks/1"
-LaneKey = tuple[UUID, UUID]
-
-
-@dataclass(frozen=True)
-class Delivery:
-    id: UUID
-    webhook_id: UUID
-    event: EventType
-    interview_id: UUID | None
-    body: bytes
-    #: The failure-injection modes applied to this delivery (see :mod:`harness.delivery.modes`).
-    injected: tuple[str, ...] = ()
-    delay_ms: int = 0
+__all__ = ["Delivery", "Dispatcher", "envelope"]
 
 
 def envelope(event: EventType, delivery_id: UUID, timestamp: str, data: dict[str, Any]) -> bytes:
@@ -84,13 +90,16 @@ class Dispatcher:
         self.registry = registry
         self.log = deliveries if deliveries is not None else DeliveryLog()
         self.modes = ModeTable(config.delivery_modes)
-        #: Unexpected exceptions inside delivery (bugs); ``drain`` re-raises the first.
+        #: Unexpected exceptions outside an attempt (bugs); ``drain`` re-raises the first.
         self.errors: list[BaseException] = []
         self._session: aiohttp.ClientSession | None = None
-        self._lanes: dict[LaneKey, deque[Delivery]] = {}
+        self._lanes: dict[LaneKey, Lane] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._pending = 0
         self._idle: list[asyncio.Future[None]] = []
+        #: Set by :meth:`close`: lanes stop at the next step, what they hold is abandoned.
+        self._closing = False
+        self._abandoned: list[Abandoned] = []
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -100,18 +109,36 @@ class Dispatcher:
                 headers={"User-Agent": USER_AGENT}, auto_decompress=False
             )
 
-    async def close(self) -> None:
-        """Stop every lane, then close the HTTP session."""
+    async def close(self, grace_s: float | None = None) -> list[Abandoned]:
+        """Waits up to ``grace_s`` (default ``config.shutdown_grace_s``, real time: it waits
+        for real I/O) for the attempts in flight, stops every lane, logs every delivery still
+        pending (:func:`~harness.delivery.lanes.report_abandoned`) and closes the HTTP session.
+        Returns the abandoned deliveries."""
+        grace = self.config.shutdown_grace_s if grace_s is None else grace_s
+        self._closing = True
+        in_flight = [lane.task for lane in self._lanes.values() if lane.state == IN_FLIGHT]
+        for lane in list(self._lanes.values()):
+            if lane.state != IN_FLIGHT and lane.task is not None:
+                lane.task.cancel()  # delayed, waiting to retry or queued: nothing to wait for
+        waited = [task for task in in_flight if task is not None]
+        if waited and grace > 0:
+            await asyncio.wait(waited, timeout=grace)
         await self._cancel_all()
+        for lane in list(self._lanes.values()):  # a task cancelled before it ran left its lane
+            self._retire(lane)
+        abandoned, self._abandoned = self._abandoned, []
+        report_abandoned(log, abandoned, grace)
         if self._session is not None:
             await self._session.close()
             self._session = None
+        return abandoned
 
     def reset(self) -> None:
         """Forget queued work and the attempt log (``POST /_harness/reset``)."""
-        for task in self._tasks:
-            task.cancel()
-        self._lanes.clear()  # new work starts new lanes; the cancelled ones account for theirs
+        for lane in list(self._lanes.values()):
+            if lane.task is not None:
+                lane.task.cancel()
+            self._retire(lane)  # forgotten, not abandoned: reset drops queued work on purpose
         self.log.clear()
         self.errors.clear()
         self.modes.reset()
@@ -168,13 +195,16 @@ class Dispatcher:
         return delivery_id
 
     def _enqueue(self, key: LaneKey, delivery: Delivery) -> None:
+        if self._closing:
+            log.warning("shutdown: %s", Abandoned(delivery, "queued", 0).line())
+            return
         self._pending += 1
         lane = self._lanes.get(key)
         if lane is not None:
-            lane.append(delivery)
+            lane.queue.append(delivery)
             return
-        lane = self._lanes[key] = deque([delivery])
-        task = asyncio.get_running_loop().create_task(self._run_lane(key, lane))
+        lane = self._lanes[key] = Lane(key, deque([delivery]))
+        task = lane.task = asyncio.get_running_loop().create_task(self._run_lane(lane))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -200,34 +230,47 @@ class Dispatcher:
                 if not waiter.done():
                     waiter.set_result(None)
 
-    async def _run_lane(self, key: LaneKey, lane: deque[Delivery]) -> None:
+    async def _run_lane(self, lane: Lane) -> None:
         try:
-            while lane:
+            while lane.queue and not self._closing:
+                delivery = lane.queue[0]
                 try:
-                    await self._deliver(lane[0])
+                    done = await self._deliver(lane, delivery)
                 except asyncio.CancelledError:
                     raise
-                except Exception as exc:  # a bug: keep it for drain(), keep the lane going
-                    log.exception("delivery %s crashed", lane[0].id)
+                except Exception as exc:  # a bug outside an attempt: for drain(), and logged
+                    log.exception("delivery %s crashed", delivery.id)
                     self.errors.append(exc)
-                lane.popleft()
+                    self._record_crash(lane, delivery, exc)
+                    done = True
+                if not done:
+                    break  # closing: the head stays, abandoned below
+                lane.next_head()
                 self._finished(1)
         finally:
-            left = len(lane)
-            lane.clear()
-            if self._lanes.get(key) is lane:
-                del self._lanes[key]
-            if left:
-                self._finished(left)
+            self._retire(lane)
+
+    def _retire(self, lane: Lane) -> None:
+        """Drops ``lane`` and accounts for what it still holds (abandoned, when closing); does
+        nothing the second time."""
+        left = lane.pending()
+        lane.queue.clear()
+        if self._lanes.get(lane.key) is lane:
+            del self._lanes[lane.key]
+        if left:
+            if self._closing:
+                self._abandoned.extend(left)
+            self._finished(len(left))
 
     # -- sending -------------------------------------------------------------------------------
 
-    async def _deliver(self, delivery: Delivery) -> None:
+    async def _deliver(self, lane: Lane, delivery: Delivery) -> bool:
+        """Every attempt of ``delivery``; False if the dispatcher closed before it was done."""
         if delivery.delay_ms:
+            lane.state = HELD
             await self.clock.sleep(delivery.delay_ms / 1000)
-        number = 0
         while True:
-            number += 1
+            number = lane.attempts + 1
             hook = self.registry.get(delivery.webhook_id)
             reason = "webhook was deleted" if hook is None else hook.blocked
             if hook is not None and reason is None:
@@ -235,27 +278,55 @@ class Dispatcher:
             if hook is None or reason is not None:
                 url = hook.url if hook is not None else ""
                 self._record(delivery, number, url, None, None, reason, "skipped")
-                return
-            status, latency, error = await self._attempt(hook, delivery)
+                return True
+            lane.state, lane.attempts = IN_FLIGHT, number
+            status, latency, error, raised = await self._guarded_attempt(hook, delivery)
             if error is None:
                 hook.record_success()
                 self._record(delivery, number, hook.url, status, latency, None, "delivered")
-                return
+                return True
             opened = hook.record_failure(self.config.circuit_threshold, self.clock.now())
             if opened:
                 error += f"; circuit opened after {hook.consecutive_failures} failures"
             last = opened or number > hook.max_retries
-            outcome: Outcome = "failed" if last else "retrying"
+            outcome: Outcome = "error" if raised else "failed" if last else "retrying"
+            if raised:
+                error += "; no retry left" if last else "; will be retried"
             self._record(delivery, number, hook.url, status, latency, error, outcome)
             if last:
-                return
+                return True
+            lane.state = RETRY_WAIT
+            if self._closing:
+                return False
             await self.clock.sleep(self._delay(number))
+
+    async def _guarded_attempt(
+        self, hook: Webhook, delivery: Delivery
+    ) -> tuple[int | None, float | None, str | None, bool]:
+        """:meth:`_attempt`, with any exception it raises turned into a failure (the last
+        item says so): a delivery is never lost to an exception."""
+        try:
+            status, latency, error = await self._attempt(hook, delivery)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("delivery %s: the attempt raised", delivery.id)
+            return None, None, f"harness error: {_describe(exc)}", True
+        return status, latency, error, False
+
+    def _record_crash(self, lane: Lane, delivery: Delivery, exc: Exception) -> None:
+        """The trace a delivery leaves when its lane itself failed (a bug): one ``error``."""
+        hook = self.registry.get(delivery.webhook_id)
+        try:
+            url = hook.url if hook is not None else ""
+            error = f"harness error: {_describe(exc)}; not retried"
+            self._record(delivery, max(lane.attempts, 1), url, None, None, error, "error")
+        except Exception:
+            log.exception("delivery %s: could not record its crash", delivery.id)
 
     def _delay(self, retry: int) -> float:
         schedule = self.config.retry_schedule
-        if not schedule:
-            return 0.0
-        return schedule[min(retry, len(schedule)) - 1]
+        return schedule[min(retry, len(schedule)) - 1] if schedule else 0.0
 
     async def _attempt(
         self, hook: Webhook, delivery: Delivery
@@ -264,17 +335,9 @@ class Dispatcher:
         if self._session is None:
             raise RuntimeError("Dispatcher.start() was not awaited (the app is not running)")
         stamp = int(self.clock.now().timestamp())
-        headers = {name: value for name, value in hook.headers}
-        headers["Content-Type"] = "application/json"
-        headers.update(
-            sign(
-                self.config.signing_scheme,
-                hook.signing_secret,
-                str(delivery.id),
-                stamp,
-                delivery.body,
-            )
-        )
+        headers = {**dict(hook.headers), "Content-Type": "application/json"}
+        scheme, secret = self.config.signing_scheme, hook.signing_secret
+        headers.update(sign(scheme, secret, str(delivery.id), stamp, delivery.body))
         timeout = aiohttp.ClientTimeout(total=hook.timeout_ms / 1000)
         started = time.perf_counter()
         status: int | None = None
@@ -291,7 +354,7 @@ class Dispatcher:
         except TimeoutError:
             error: str | None = f"timed out after {hook.timeout_ms} ms"
         except (aiohttp.ClientError, OSError) as exc:
-            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            error = _describe(exc)
         else:
             error = None if 200 <= status < 300 else _status_error(status)
         latency = round((time.perf_counter() - started) * 1000, 3)
@@ -321,6 +384,10 @@ class Dispatcher:
             outcome=outcome,
             injected=delivery.injected,
         )
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _status_error(status: int) -> str:

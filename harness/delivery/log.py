@@ -6,7 +6,9 @@
 - ``retrying`` — this attempt failed and another one is scheduled;
 - ``failed`` — this attempt failed and it was the last (retries spent, or the circuit opened);
 - ``skipped`` — nothing was sent: the circuit is open, the webhook is inactive or gone, or the
-  target is not loopback while remote webhooks are not allowed.
+  target is not loopback while remote webhooks are not allowed;
+- ``error`` — building or sending the attempt raised inside the harness (``error`` names the
+  exception and says whether it will be retried); counted and retried like any failure.
 
 ``injected`` names the failure-injection modes that shaped the attempt's delivery
 (``duplicate``, ``out-of-order``, ``delayed``; see :mod:`harness.delivery.modes`).
@@ -22,7 +24,7 @@ from uuid import UUID, uuid4
 from harness.clock import iso
 from harness.domain.enums import EventType
 
-Outcome = Literal["delivered", "retrying", "failed", "skipped"]
+Outcome = Literal["delivered", "retrying", "failed", "skipped", "error"]
 
 
 @dataclass(frozen=True)

@@ -123,8 +123,8 @@ async def capture_hook(request: web.Request) -> web.StreamResponse:
         forwarded = await forward.forward(channel, headers, body)
         status = forwarded.answer_status
         capture = replace(capture, answer_status=status, forwarded=forwarded.wire())
-    try:
-        stored = app[STORE].add(capture)
+    try:  # committed before anyone hears of it: a 2xx never acknowledges a capture a crash loses
+        stored = await app[STORE].save(capture)
     except Exception:
         log.exception("could not store a capture on channel %s", channel)
         return _error(500, "store_failed", "the capture could not be stored (see the log)")

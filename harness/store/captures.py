@@ -2,10 +2,13 @@
 
 One connection, used from the event loop's thread only (:class:`CaptureStore` is not
 thread-safe). Each capture is inserted at once (so it has its id and is visible to queries on the
-same connection straight away); commits are batched: the first insert of a loop iteration
-schedules one commit for the end of that iteration, so a burst of concurrent captures costs one
-commit. WAL with ``synchronous=NORMAL``: a commit is durable against a crash of the process, and
-``close()`` commits whatever is pending.
+same connection straight away); commits are batched (group commit): the first write of a loop
+iteration opens a transaction and schedules its commit for the end of that iteration, so a burst
+of concurrent captures costs one commit. :meth:`CaptureStore.save` returns only once the batch
+holding its capture has committed (every request of the batch awaits the same future), so a
+receiver that answers after ``save`` never acknowledges a capture a crash could lose.
+WAL with ``synchronous=NORMAL``: a commit is durable against a crash of the process (SIGKILL
+included; not against losing power), and ``close()`` commits whatever is pending.
 """
 
 from __future__ import annotations
@@ -210,7 +213,8 @@ class CaptureStore:
         self.path = path
         columns = {row[1] for row in connection.execute("PRAGMA table_info(captures)")}
         self._select = _select_sql(columns)
-        self._commit_scheduled = False
+        #: The open batch's commit: resolved (or failed) when its transaction commits.
+        self._batch: asyncio.Future[None] | None = None
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False) -> CaptureStore:
@@ -253,11 +257,20 @@ class CaptureStore:
 
     # -- writing ------------------------------------------------------------------------------
 
+    async def save(self, capture: Capture) -> Capture:
+        """Stores ``capture`` and returns it with its id once it is committed (with the rest of
+        its batch, at the end of this loop iteration); raises if the commit failed."""
+        stored = self.add(capture)
+        batch = self._batch
+        if batch is not None:
+            # shield: a cancelled request must not cancel the commit its batch waits for
+            await asyncio.shield(batch)
+        return stored
+
     def add(self, capture: Capture) -> Capture:
-        """Stores ``capture`` and returns it with its id; the commit follows within this loop
-        iteration (or at once when no loop runs)."""
-        if not self._db.in_transaction:
-            self._db.execute("BEGIN")
+        """Stores ``capture`` and returns it with its id at once; the commit follows within this
+        loop iteration (or at once when no loop runs). Use :meth:`save` to wait for it."""
+        self._begin()
         cursor = self._db.execute(
             _INSERT,
             (
@@ -282,27 +295,44 @@ class CaptureStore:
         self._schedule_commit()
         return replace(capture, id=cursor.lastrowid or 0)
 
+    def _begin(self) -> None:
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
+
     def _schedule_commit(self) -> None:
-        if self._commit_scheduled:
+        if self._batch is not None:
             return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             self.commit()
             return
-        self._commit_scheduled = True
+        self._batch = loop.create_future()
         loop.call_soon(self.commit)
 
     def commit(self) -> None:
-        self._commit_scheduled = False
-        with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile: close committed
+        """Commits the open transaction and resolves its batch's future (with the error, after
+        a rollback, if the commit fails; the error is raised too when no one waits)."""
+        batch, self._batch = self._batch, None
+        try:
             if self._db.in_transaction:
                 self._db.execute("COMMIT")
+        except sqlite3.ProgrammingError:  # closed meanwhile: close() committed
+            pass
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            if batch is None:
+                raise
+            batch.set_exception(exc)
+            batch.exception()  # retrieved here: every waiter may have gone
+            return
+        if batch is not None:
+            batch.set_result(None)
 
     def set_checked(self, capture: Capture) -> None:
         """Records the schema check's outcome (``schema_errors`` and ``flags``) of a capture."""
-        if not self._db.in_transaction:
-            self._db.execute("BEGIN")
+        self._begin()
         self._db.execute(
             "UPDATE captures SET schema_errors = ?, flags = ? WHERE id = ?",
             (json.dumps(capture.schema_errors), json.dumps(capture.flags), capture.id),
