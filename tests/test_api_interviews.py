@@ -9,7 +9,6 @@ import pytest
 from tests.api_helpers import counts, new_agent, new_candidate, new_job
 from tests.support import (
     ACME_AGENT_GENERIC,
-    ACME_AGENT_LANGUAGE,
     ACME_AGENT_SCREENING,
     ACME_CANDIDATE,
     ACME_JOB,
