@@ -2,6 +2,12 @@
 
 Every schema file carries an ``$id`` under :data:`BASE_URI`; a schema is named by its path below
 ``schemas/`` without ``.json`` (``interview``, ``events/analysis.completed``).
+
+Two levels of verdict, one source: ``<name>`` is the **vendor** level (what docs.instaview.sk
+documents: the fields it always shows required, others checked when present, extra fields
+allowed); ``strict/<name>``, where it exists, ``$ref``s it and adds what the harness's own
+emissions always are (every field present, no other, times in UTC with milliseconds).
+:meth:`SchemaSet.verdict` checks either level; a violation says which level found it.
 """
 
 from __future__ import annotations
@@ -22,6 +28,10 @@ from harness.errors import ConfigError
 
 SCHEMAS_DIR = schemas_dir()
 BASE_URI = "https://instaview-harness.local/schemas/"
+#: Where the strict profile's schemas live, below ``schemas/``.
+STRICT = "strict/"
+VENDOR_LEVEL = "vendor"
+STRICT_LEVEL = "strict"
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,8 @@ class Violation:
     instance_path: str
     schema_path: str
     keyword: str
+    #: The level whose schema found it: ``vendor`` or ``strict``.
+    level: str = VENDOR_LEVEL
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -39,10 +51,12 @@ class Violation:
             "instancePath": self.instance_path,
             "schemaPath": self.schema_path,
             "keyword": self.keyword,
+            "level": self.level,
         }
 
     def __str__(self) -> str:
-        return f"{self.instance_path or '/'}: {self.message} (schema {self.schema_path})"
+        where = f"{self.instance_path or '/'}: {self.message} (schema {self.schema_path})"
+        return where if self.level == VENDOR_LEVEL else f"{where} [{self.level}]"
 
 
 def _pointer(parts: Any) -> str:
@@ -109,8 +123,24 @@ class SchemaSet:
             return []
         return self.detailed_violations(instance, name)
 
+    def level_name(self, name: str, strict: bool) -> str:
+        """The schema that checks ``name`` at a level: ``strict/<name>`` when ``strict`` and that
+        schema exists, else ``name`` itself (a schema with one level is both)."""
+        return STRICT + name if strict and STRICT + name in self.documents else name
+
+    def verdict(self, instance: Any, name: str, strict: bool = False) -> list[Violation]:
+        """The violations of ``instance`` at the vendor level of ``name``, or at the strict level
+        when ``strict``: a document that breaks the vendor level gets those violations (level
+        ``vendor``: real breakage), one that only breaks the strict profile gets the strict
+        ones (level ``strict``). The valid case costs one fast check at either level."""
+        strict_name = self.level_name(name, strict)
+        if strict_name == name or self.is_valid(instance, strict_name):
+            return self.violations(instance, name) if strict_name == name else []
+        return self.violations(instance, name) or self.detailed_violations(instance, strict_name)
+
     def detailed_violations(self, instance: Any, name: str) -> list[Violation]:
         """Every violation, always computed by ``jsonschema`` (no fast path)."""
+        level = STRICT_LEVEL if name.startswith(STRICT) else VENDOR_LEVEL
         errors = sorted(
             self.validator(name).iter_errors(instance),
             key=lambda e: (list(map(str, e.absolute_path)), list(map(str, e.schema_path))),
@@ -121,6 +151,7 @@ class SchemaSet:
                 instance_path=_pointer(e.absolute_path),
                 schema_path=_pointer(e.absolute_schema_path),
                 keyword=str(e.validator),
+                level=level,
             )
             for e in errors
         ]
