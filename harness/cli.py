@@ -39,6 +39,15 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="failure injection for every webhook: duplicate,out-of-order (comma-separated)",
     )
     p.add_argument("--delivery-delay-ms", type=int, default=0, help="delay every delivery")
+    _strict_flag(p)
+
+
+def _strict_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--strict-schemas",
+        action="store_true",
+        help="the receiver's verdict also checks the harness's own emissions exactly",
+    )
 
 
 def _listen_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,6 +63,7 @@ def _listen_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         metavar="URL",
         help="also POST each capture to this handler and answer with its status",
     )
+    _strict_flag(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,6 +87,7 @@ def serve_config(args: argparse.Namespace) -> HarnessConfig:
         "enforce_rate_limits": args.enforce_rate_limits,
         "world_path": args.world,
         "db_path": args.db,
+        "strict_schemas": args.strict_schemas,
     }
     if args.retry_schedule is not None:
         values["retry_schedule"] = parse_retry_schedule(args.retry_schedule)
@@ -96,7 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "listen":
             from harness.receiver.listen import listen_forever
 
-            values = {"host": args.host, "receiver_port": args.port, "db_path": args.db}
+            values = {
+                "host": args.host,
+                "receiver_port": args.port,
+                "db_path": args.db,
+                "strict_schemas": args.strict_schemas,
+            }
             config = HarnessConfig.model_validate({**values, "signing_scheme": args.scheme})
             if args.forward_to is not None:
                 check_forward_url(args.forward_to)

@@ -43,6 +43,9 @@ class HarnessConfig(BaseModel):
     circuit_threshold: int = 10
     #: Delivery failure injection for every webhook (duplicate, out-of-order, delayed).
     delivery_modes: DeliveryModes = DeliveryModes()
+    #: The receiver's schema verdict: False checks what the vendor documents (real captures
+    #: pass), True also the harness's own emissions exactly (``schemas/strict/``).
+    strict_schemas: bool = False
 
     @field_validator("retry_schedule")
     @classmethod

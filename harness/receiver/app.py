@@ -257,13 +257,15 @@ def create_receiver_app(
     max_body_bytes: int = 1024 * 1024,
     max_pending_checks: int = 20_000,
     api_url: str | MockLink | None = None,
+    strict_schemas: bool = False,
 ) -> web.Application:
     """A receiver that stores its captures in ``db_path`` (``":memory:"`` allowed); the
     database is opened when the app starts and closed when it stops. Schema checks run after
     the answer, at most ``max_pending_checks`` behind (0: check each capture before answering;
     see :mod:`harness.receiver.checks`). ``api_url`` is the mock API's URL (or a
     :class:`~harness.receiver.mock.MockLink` filled in once it listens) for the inspector's
-    view of the mock; None when the receiver runs alone."""
+    view of the mock; None when the receiver runs alone. ``strict_schemas`` checks captures
+    against the harness's own emissions too, not only what the vendor documents."""
     app = web.Application(client_max_size=max_body_bytes)
     app[INSPECTOR] = Inspector(
         scheme=scheme,
@@ -271,6 +273,7 @@ def create_receiver_app(
         schemas=schemas or default_schemas(),
         clock=clock or RealClock(),
         max_body_bytes=max_body_bytes,
+        strict=strict_schemas,
     )
     app[WAITERS] = Waiters()
     app[SCRIPTS] = Scripts()
