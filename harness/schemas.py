@@ -91,12 +91,20 @@ class SchemaSet:
     def names(self) -> list[str]:
         return sorted(self.documents)
 
+    def _schema(self, name: str) -> dict[str, Any]:
+        """The schema ``name`` names: a file, or a part of one as ``<name>#<JSON pointer>``
+        (``error#/$defs/error``), checked through a ``$ref`` to it."""
+        base, hash_, fragment = name.partition("#")
+        if base not in self.documents:
+            raise KeyError(f"no schema named {base!r}; known: {', '.join(self.names)}")
+        if not hash_:
+            return self.documents[base]
+        return {"$ref": f"{self.documents[base]['$id']}#{fragment}"}
+
     def validator(self, name: str) -> Draft202012Validator:
         found = self._validators.get(name)
         if found is None:
-            if name not in self.documents:
-                raise KeyError(f"no schema named {name!r}; known: {', '.join(self.names)}")
-            found = Draft202012Validator(self.documents[name], registry=self.registry)
+            found = Draft202012Validator(self._schema(name), registry=self.registry)
             self._validators[name] = found
         return found
 
@@ -106,10 +114,8 @@ class SchemaSet:
         ``tests/test_schema_engines.py`` proves both engines agree on every fixture."""
         fast = self._fast.get(name)
         if fast is None:
-            if name not in self.documents:
-                raise KeyError(f"no schema named {name!r}; known: {', '.join(self.names)}")
             fast = jsonschema_rs.Draft202012Validator(
-                self.documents[name], registry=self._fast_registry
+                self._schema(name), registry=self._fast_registry
             )
             self._fast[name] = fast
         return bool(fast.is_valid(instance))
@@ -125,7 +131,8 @@ class SchemaSet:
 
     def level_name(self, name: str, strict: bool) -> str:
         """The schema that checks ``name`` at a level: ``strict/<name>`` when ``strict`` and that
-        schema exists, else ``name`` itself (a schema with one level is both)."""
+        schema exists, else ``name`` itself (a schema with one level, or a part of a schema
+        named ``<name>#<pointer>``, is both)."""
         return STRICT + name if strict and STRICT + name in self.documents else name
 
     def verdict(self, instance: Any, name: str, strict: bool = False) -> list[Violation]:

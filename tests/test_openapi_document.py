@@ -19,7 +19,7 @@ from harness.errors import ConfigError
 from harness.openapi import bundle, component_name, describe, load_openapi
 from harness.openapi.bundle import SHARED_DEFS
 from harness.schemas import SCHEMAS_DIR, STRICT, SchemaSet, default_schemas
-from harness.tools.corpus import WEBHOOK_FIXTURES
+from harness.tools.corpus import WEBHOOK_FIXTURES, load_vendor_examples
 from tests.support import Api
 
 SCHEMAS = default_schemas()
@@ -142,6 +142,9 @@ def _corpus() -> Iterator[tuple[str, Any]]:
         for example in document.get("examples", []):
             yield name, example
             yield name, {**example, "unexpected": True} if isinstance(example, dict) else example
+    for vendor in load_vendor_examples():  # what the vendor documents, as the document says
+        if vendor.schema is not None and "#" not in vendor.schema:
+            yield vendor.schema, vendor.checked
 
 
 def test_components_give_the_same_verdicts_as_the_schema_files() -> None:
