@@ -8,6 +8,7 @@ schema it names and ``instaview-harness validate``. A pending example waits for 
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -130,3 +131,12 @@ async def test_each_documented_request_gets_its_answer(
     if "fields" in expect:
         assert sorted(reply.fields) == sorted(expect["fields"]), reply.body
     assert f"**{expect['decision']}**" in DECISIONS, expect["decision"]
+
+
+def test_validate_refuses_a_vendor_example_of_an_unknown_kind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    odd = {"source": {"url": "https://docs.instaview.sk/x", "section": "x"}, "kind": "note"}
+    (tmp_path / "odd.json").write_text(json.dumps({**odd, "body": {}}))
+    assert main(["validate", str(tmp_path / "odd.json")]) == 2
+    assert "kind must be one of request, response, event, error" in capsys.readouterr().err
