@@ -47,6 +47,7 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="SECONDS",
         help="at shutdown, wait this long for deliveries in flight (default 5)",
     )
+    _strict_flag(p)
 
 
 def _allow_host(p: argparse.ArgumentParser) -> None:
@@ -56,6 +57,14 @@ def _allow_host(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAME",
         help="also answer to this Host name (behind a proxy); repeat for several",
+    )
+
+
+def _strict_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--strict-schemas",
+        action="store_true",
+        help="the receiver's verdict also checks the harness's own emissions exactly",
     )
 
 
@@ -73,6 +82,7 @@ def _listen_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         metavar="URL",
         help="also POST each capture to this handler and answer with its status",
     )
+    _strict_flag(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,6 +107,7 @@ def serve_config(args: argparse.Namespace) -> HarnessConfig:
         "enforce_rate_limits": args.enforce_rate_limits,
         "world_path": args.world,
         "db_path": args.db,
+        "strict_schemas": args.strict_schemas,
     }
     if args.retry_schedule is not None:
         values["retry_schedule"] = parse_retry_schedule(args.retry_schedule)
@@ -123,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "receiver_port": args.port,
                 "db_path": args.db,
                 "allow_hosts": tuple(args.allow_host),
+                "strict_schemas": args.strict_schemas,
             }
             config = HarnessConfig.model_validate({**values, "signing_scheme": args.scheme})
             if args.forward_to is not None:

@@ -50,6 +50,9 @@ class HarnessConfig(BaseModel):
     #: Seconds the dispatcher waits at shutdown for attempts in flight before it abandons (and
     #: logs) every pending delivery.
     shutdown_grace_s: float = Field(default=5.0, ge=0, le=600)
+    #: The receiver's schema verdict: False checks what the vendor documents (real captures
+    #: pass), True also the harness's own emissions exactly (``schemas/strict/``).
+    strict_schemas: bool = False
 
     @field_validator("retry_schedule")
     @classmethod

@@ -62,6 +62,7 @@ async def running(
         api_url=link,
         host=config.host,
         allow_hosts=config.allow_hosts,
+        strict_schemas=config.strict_schemas,
     )
     receiver_runner, receiver_url = await _start(receiver, config.host, config.receiver_port)
     try:

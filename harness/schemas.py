@@ -2,6 +2,12 @@
 
 Every schema file carries an ``$id`` under :data:`BASE_URI`; a schema is named by its path below
 ``schemas/`` without ``.json`` (``interview``, ``events/analysis.completed``).
+
+Two levels of verdict, one source: ``<name>`` is the **vendor** level (what docs.instaview.sk
+documents: the fields it always shows required, others checked when present, extra fields
+allowed); ``strict/<name>``, where it exists, ``$ref``s it and adds what the harness's own
+emissions always are (every field present, no other, times in UTC with milliseconds).
+:meth:`SchemaSet.verdict` checks either level; a violation says which level found it.
 """
 
 from __future__ import annotations
@@ -22,6 +28,10 @@ from harness.errors import ConfigError
 
 SCHEMAS_DIR = schemas_dir()
 BASE_URI = "https://instaview-harness.local/schemas/"
+#: Where the strict profile's schemas live, below ``schemas/``.
+STRICT = "strict/"
+VENDOR_LEVEL = "vendor"
+STRICT_LEVEL = "strict"
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,8 @@ class Violation:
     instance_path: str
     schema_path: str
     keyword: str
+    #: The level whose schema found it: ``vendor`` or ``strict``.
+    level: str = VENDOR_LEVEL
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -39,10 +51,12 @@ class Violation:
             "instancePath": self.instance_path,
             "schemaPath": self.schema_path,
             "keyword": self.keyword,
+            "level": self.level,
         }
 
     def __str__(self) -> str:
-        return f"{self.instance_path or '/'}: {self.message} (schema {self.schema_path})"
+        where = f"{self.instance_path or '/'}: {self.message} (schema {self.schema_path})"
+        return where if self.level == VENDOR_LEVEL else f"{where} [{self.level}]"
 
 
 def _pointer(parts: Any) -> str:
@@ -77,12 +91,20 @@ class SchemaSet:
     def names(self) -> list[str]:
         return sorted(self.documents)
 
+    def _schema(self, name: str) -> dict[str, Any]:
+        """The schema ``name`` names: a file, or a part of one as ``<name>#<JSON pointer>``
+        (``error#/$defs/error``), checked through a ``$ref`` to it."""
+        base, hash_, fragment = name.partition("#")
+        if base not in self.documents:
+            raise KeyError(f"no schema named {base!r}; known: {', '.join(self.names)}")
+        if not hash_:
+            return self.documents[base]
+        return {"$ref": f"{self.documents[base]['$id']}#{fragment}"}
+
     def validator(self, name: str) -> Draft202012Validator:
         found = self._validators.get(name)
         if found is None:
-            if name not in self.documents:
-                raise KeyError(f"no schema named {name!r}; known: {', '.join(self.names)}")
-            found = Draft202012Validator(self.documents[name], registry=self.registry)
+            found = Draft202012Validator(self._schema(name), registry=self.registry)
             self._validators[name] = found
         return found
 
@@ -92,10 +114,8 @@ class SchemaSet:
         ``tests/test_schema_engines.py`` proves both engines agree on every fixture."""
         fast = self._fast.get(name)
         if fast is None:
-            if name not in self.documents:
-                raise KeyError(f"no schema named {name!r}; known: {', '.join(self.names)}")
             fast = jsonschema_rs.Draft202012Validator(
-                self.documents[name], registry=self._fast_registry
+                self._schema(name), registry=self._fast_registry
             )
             self._fast[name] = fast
         return bool(fast.is_valid(instance))
@@ -109,8 +129,25 @@ class SchemaSet:
             return []
         return self.detailed_violations(instance, name)
 
+    def level_name(self, name: str, strict: bool) -> str:
+        """The schema that checks ``name`` at a level: ``strict/<name>`` when ``strict`` and that
+        schema exists, else ``name`` itself (a schema with one level, or a part of a schema
+        named ``<name>#<pointer>``, is both)."""
+        return STRICT + name if strict and STRICT + name in self.documents else name
+
+    def verdict(self, instance: Any, name: str, strict: bool = False) -> list[Violation]:
+        """The violations of ``instance`` at the vendor level of ``name``, or at the strict level
+        when ``strict``: a document that breaks the vendor level gets those violations (level
+        ``vendor``: real breakage), one that only breaks the strict profile gets the strict
+        ones (level ``strict``). The valid case costs one fast check at either level."""
+        strict_name = self.level_name(name, strict)
+        if strict_name == name or self.is_valid(instance, strict_name):
+            return self.violations(instance, name) if strict_name == name else []
+        return self.violations(instance, name) or self.detailed_violations(instance, strict_name)
+
     def detailed_violations(self, instance: Any, name: str) -> list[Violation]:
         """Every violation, always computed by ``jsonschema`` (no fast path)."""
+        level = STRICT_LEVEL if name.startswith(STRICT) else VENDOR_LEVEL
         errors = sorted(
             self.validator(name).iter_errors(instance),
             key=lambda e: (list(map(str, e.absolute_path)), list(map(str, e.schema_path))),
@@ -121,6 +158,7 @@ class SchemaSet:
                 instance_path=_pointer(e.absolute_path),
                 schema_path=_pointer(e.absolute_schema_path),
                 keyword=str(e.validator),
+                level=level,
             )
             for e in errors
         ]

@@ -80,6 +80,18 @@ async def test_is_test_fires_completed_then_analysis(api: Api, events: Recording
     assert base64.b64decode(analysis["analysisPdfBase64"]).startswith(b"%PDF-")
 
 
+async def test_the_analysis_has_the_vendors_shape(api: Api, events: RecordingSink) -> None:
+    made = (await api.post("/interviews", {**BASE, "isTest": True})).data
+    general = made["analysis"]["general"]
+    # docs.instaview.sk/api-reference/interviews/get-interview: status a number, evaluation
+    # a list of sentences, education and experience free text
+    assert general["status"] == 3
+    assert general["evaluation"] and all(isinstance(e, str) for e in general["evaluation"])
+    assert all(isinstance(general[k], str) for k in ("education", "experience"))
+    assert list(general)[:2] == ["createdAt", "updatedAt"]
+    assert events.events[-1].data["analysis"] == made["analysis"]
+
+
 async def test_is_test_merges_into_the_callers_metadata(api: Api) -> None:
     clash = await api.post("/interviews", {**BASE, "isTest": True, "metadata": {"isTest": False}})
     assert clash.data["metadata"] == {"isTest": True}

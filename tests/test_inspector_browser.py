@@ -185,3 +185,27 @@ async def test_listen_mode_says_there_is_no_mock(browser: Browser) -> None:
         await expect(attempts).to_contain_text("listen mode")
         await page.click("#tab-mock")
         await expect(page.locator("#mock-note")).to_contain_text("listen mode")
+
+
+async def test_the_inspector_shows_which_level_of_verdict_failed(browser: Browser) -> None:
+    config = HarnessConfig(receiver_port=0, db_path=":memory:", strict_schemas=True)
+    documented = json.loads(fixture_body("interview.started"))
+    documented["timestamp"] = "2024-01-20T14:30:00Z"  # what the vendor's examples send
+    broken = {**documented, "data": {**documented["data"], "status": "PAUSED"}}
+    async with listening(config) as url, aiohttp.ClientSession() as http:
+        page = await open_page(browser, url)
+        rows = page.locator("#captures tbody tr")
+        await post_raw(http, url + "/hooks/solo", documented)
+        await expect(rows.first.locator(".badge.schema")).to_have_text("1 violation (strict)")
+        await expect(rows.first.locator(".badge.schema")).to_have_class(re.compile(r"\bwarn\b"))
+        await post_raw(http, url + "/hooks/solo", broken)
+        await expect(rows).to_have_count(2)
+        await expect(rows.first.locator(".badge.schema")).to_have_text("1 violation")
+        await expect(rows.first.locator(".badge.schema")).to_have_class(re.compile(r"\bbad\b"))
+        await rows.first.click()
+        detail = page.locator("#detail")
+        await expect(detail).to_contain_text("vendor level: breaks what the vendor documents")
+        await expect(detail.locator(".violations .level")).to_have_text(["vendor level"])
+        await rows.nth(1).click()
+        await expect(detail).to_contain_text("strict level: valid as the vendor documents it")
+        await expect(detail.locator(".violations .level")).to_have_text(["strict level"])

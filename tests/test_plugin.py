@@ -108,8 +108,9 @@ def test_assert_valid_event_lists_every_violation_with_both_paths(
             "*SchemaViolationError: 3 violation(s) of schema 'events/analysis.completed':",
             "*at /data: 'interviewId' is a required property (schema path */required*",
             "*at /data/analysis/general/overallRating: 101 is greater than the maximum of 100 "
-            "(schema path */maximum, keyword maximum)",
-            "*at /data/isTest: 'yes' is not of type 'boolean' (schema path */type, keyword type)",
+            "(schema path */maximum, keyword maximum, level vendor)",
+            "*at /data/isTest: 'yes' is not of type 'boolean' "
+            "(schema path */type, keyword type, level vendor)",
         ]
     )
 

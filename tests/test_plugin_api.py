@@ -12,7 +12,9 @@ from harness import (
     SchemaViolationError,
     UnexpectedResponse,
     assert_valid,
+    assert_valid_event,
 )
+from harness.tools.corpus import WEBHOOK_FIXTURES, read_json
 
 LIVE = {
     "candidate": {
@@ -127,6 +129,20 @@ async def test_the_sync_twin_refuses_to_block_an_event_loop(
 ) -> None:
     with pytest.raises(RuntimeError, match="use the instaview fixture"):
         instaview_sync.events()
+
+
+def test_schema_assertions_check_the_vendor_level_unless_strict() -> None:
+    documented = read_json(WEBHOOK_FIXTURES / "interview.completed.json")
+    documented["timestamp"] = "2024-01-20T14:30:00Z"  # as the vendor's examples write it
+    for field in ("agentId", "isTest", "metadata"):  # added by the harness
+        del documented["data"][field]
+    assert_valid_event(documented)
+    assert_valid(documented, "events/interview.completed")
+    with pytest.raises(SchemaViolationError, match=r"strict/events/interview\.completed") as found:
+        assert_valid_event(documented, strict=True)
+    assert {v.level for v in found.value.violations} == {"strict"}
+    assert {v.instance_path for v in found.value.violations} == {"/timestamp", "/data"}
+    assert_valid({"status": "ok"}, "health", strict=True)  # a schema of one level is both
 
 
 def test_schema_assertions_take_text_and_bytes() -> None:

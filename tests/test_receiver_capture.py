@@ -156,6 +156,34 @@ async def test_schema_errors_name_instance_paths(make_receiver: MakeReceiver) ->
     assert item["signature"] == "valid"
 
 
+def _vendor_shaped() -> dict[str, Any]:
+    """interview.completed as docs.instaview.sk shows it: no agentId, isTest or metadata, and
+    a timestamp without milliseconds."""
+    doc: dict[str, Any] = json.loads(fixture_body("interview.completed"))
+    for field in ("agentId", "isTest", "metadata"):
+        del doc["data"][field]
+    doc["timestamp"] = "2024-01-20T14:30:00Z"
+    return doc
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["vendor", "strict"])
+async def test_the_verdict_says_which_level_failed(
+    make_receiver: MakeReceiver, strict: bool
+) -> None:
+    client = await make_receiver(strict_schemas=strict)
+    vendor_shaped = _vendor_shaped()
+    broken = {**vendor_shaped, "data": {**vendor_shaped["data"], "status": "PAUSED"}}
+    del broken["data"]["interviewId"]
+    for channel, doc in (("documented", vendor_shaped), ("broken", broken)):
+        await post(client, json.dumps(doc).encode(), channel)
+    items = {i["channel"]: i for i in await listed(client)}
+    documented = {(e["instancePath"], e["level"]) for e in items["documented"]["schemaErrors"]}
+    assert documented == ({("/data", "strict"), ("/timestamp", "strict")} if strict else set())
+    assert ("schema_invalid" in items["documented"]["flags"]) is strict
+    found = [(e["instancePath"], e["keyword"], e["level"]) for e in items["broken"]["schemaErrors"]]
+    assert found == [("/data", "required", "vendor"), ("/data/status", "enum", "vendor")]
+
+
 HOSTILE: list[tuple[str, bytes, dict[str, str], list[str]]] = [
     ("not-json", b"hello, <b>world</b>", {}, ["not_json", "schema_invalid"]),
     ("empty", b"", {}, ["not_json", "schema_invalid"]),

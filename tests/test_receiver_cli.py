@@ -98,3 +98,27 @@ async def test_listening_in_process(tmp_path: Path) -> None:
         assert posted.status == 204
         found = await (await session.get(f"{url}/events/wait", params={"timeout": "5"})).json()
         assert (found["signature"], found["schemaErrors"]) == ("valid", [])
+
+
+async def test_listening_strictly_flags_what_only_the_strict_profile_finds(tmp_path: Path) -> None:
+    from harness.receiver.listen import listening
+
+    config = HarnessConfig(db_path=str(tmp_path / "s.sqlite3"), strict_schemas=True)
+    doc = json.loads(fixture_body("interview.started"))
+    doc["timestamp"] = "2024-01-20T14:30:00Z"  # RFC 3339, but not the harness's own form
+    async with listening(config) as url, aiohttp.ClientSession() as session:
+        posted = await session.post(f"{url}/hooks/x", json=doc)
+        assert posted.status == 204
+        found = await (await session.get(f"{url}/events/wait", params={"timeout": "5"})).json()
+    assert [(e["instancePath"], e["level"]) for e in found["schemaErrors"]] == [
+        ("/timestamp", "strict")
+    ]
+
+
+def test_serve_and_listen_take_strict_schemas() -> None:
+    from harness.cli import build_parser, serve_config
+
+    parser = build_parser()
+    assert serve_config(parser.parse_args(["serve", "--strict-schemas"])).strict_schemas
+    assert not serve_config(parser.parse_args(["serve"])).strict_schemas
+    assert parser.parse_args(["listen", "--strict-schemas"]).strict_schemas

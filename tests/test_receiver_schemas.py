@@ -98,7 +98,7 @@ def _analysis_body() -> dict[str, Any]:
     ("mutate", "path", "keyword"),
     [
         (lambda b: b.update(event="interview.rescheduled"), "/event", "enum"),
-        (lambda b: b.update(extra=1), "", "additionalProperties"),
+        (lambda b: b.update(extra=1), "", "unevaluatedProperties"),
         (lambda b: b.update(deliveryId="not-a-uuid"), "/deliveryId", "pattern"),
         (lambda b: b.update(timestamp="yesterday"), "/timestamp", "pattern"),
         (
@@ -115,9 +115,8 @@ def test_violations_are_reported_where_they_are(mutate: Any, path: str, keyword:
     body = copy.deepcopy(_analysis_body())
     _clean(body)
     mutate(body)
-    found = [
-        (v.instance_path, v.keyword) for v in default_schemas().violations(body, "events/event")
-    ]
+    verdict = default_schemas().verdict(body, "events/event", strict=True)
+    found = [(v.instance_path, v.keyword) for v in verdict]
     assert (path, keyword) in found, found
 
 
@@ -138,9 +137,9 @@ def test_per_event_schema_finds_what_event_json_finds() -> None:
     schemas = default_schemas()
     payloads = _invalid_payloads()
     assert len(payloads) >= 10
-    for payload in payloads:
-        via_event = schemas.violations(payload, "events/event")
-        direct = schemas.violations(payload, f"events/{payload['event']}")
-        assert [(v.instance_path, v.keyword, v.message) for v in direct] == [
-            (v.instance_path, v.keyword, v.message) for v in via_event
+    for payload, strict in [(p, s) for p in payloads for s in (False, True)]:
+        via_event = schemas.verdict(payload, "events/event", strict=strict)
+        direct = schemas.verdict(payload, f"events/{payload['event']}", strict=strict)
+        assert [(v.instance_path, v.keyword, v.message, v.level) for v in direct] == [
+            (v.instance_path, v.keyword, v.message, v.level) for v in via_event
         ], payload

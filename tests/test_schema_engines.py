@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from harness.config import FIXTURES_DIR
 from harness.schemas import default_schemas
+from harness.tools.corpus import VendorExample, load_vendor_examples
 from tests.test_schema_agreement import INVALID_INTERVIEWS, VALUES, mutated
 
 SCHEMAS = default_schemas()
@@ -38,12 +39,25 @@ def _webhook_documents() -> list[tuple[str, Any]]:
 
 @pytest.mark.parametrize(("label", "document"), _webhook_documents())
 def test_webhook_fixtures_get_the_same_verdict(label: str, document: Any) -> None:
-    agree(document, "events/event")
-    event = document.get("event") if isinstance(document, dict) else None
-    if isinstance(event, str) and event in {"ping"} | {
-        n.removeprefix("events/") for n in SCHEMAS.names if n.startswith("events/")
-    }:
-        agree(document, f"events/{event}")
+    for level in ("", "strict/"):
+        agree(document, f"{level}events/event")
+        event = document.get("event") if isinstance(document, dict) else None
+        if isinstance(event, str) and event in {"ping"} | {
+            n.removeprefix("events/") for n in SCHEMAS.names if n.startswith("events/")
+        }:
+            agree(document, f"{level}events/{event}")
+
+
+@pytest.mark.parametrize(
+    "example",
+    [e for e in load_vendor_examples() if e.schema is not None],
+    ids=lambda e: e.path.stem,
+)
+def test_vendor_examples_get_the_same_verdict_at_both_levels(example: VendorExample) -> None:
+    assert example.schema is not None
+    agree(example.checked, example.schema)
+    strict = SCHEMAS.level_name(example.schema, strict=True)
+    agree(example.checked, strict)  # mostly invalid: not the harness's own shape
 
 
 def _request_bodies() -> list[tuple[str, Any]]:

@@ -64,15 +64,21 @@ def test_variants_cover_test_live_phone_and_specific() -> None:
 
 
 @pytest.mark.parametrize("path", VALID, ids=_ids)
-def test_valid_fixture_is_schema_clean(path: Path) -> None:
-    violations = default_schemas().violations(read_json(path), "events/event")
-    assert violations == [], [str(v) for v in violations]
+def test_valid_fixture_is_clean_at_both_levels(path: Path) -> None:
+    for strict in (False, True):
+        violations = default_schemas().verdict(read_json(path), "events/event", strict=strict)
+        assert violations == [], [str(v) for v in violations]
 
 
 @pytest.mark.parametrize("path", INVALID, ids=_ids)
-def test_invalid_fixture_has_exactly_its_labelled_violation(path: Path) -> None:
+def test_invalid_fixture_has_exactly_its_labelled_violation_at_its_level(path: Path) -> None:
     doc = read_json(path)
-    violations = default_schemas().violations(doc["payload"], "events/event")
-    found = [(v.instance_path, v.keyword) for v in violations]
     label = doc["violation"]
-    assert found == [(label["instancePath"], label["keyword"])], [str(v) for v in violations]
+    schemas = default_schemas()
+    strict = schemas.verdict(doc["payload"], "events/event", strict=True)
+    found = [(v.instance_path, v.keyword, v.level) for v in strict]
+    assert found == [(label["instancePath"], label["keyword"], label["level"])], [
+        str(v) for v in strict
+    ]
+    vendor = schemas.verdict(doc["payload"], "events/event")
+    assert (vendor == []) is (label["level"] == "strict"), [str(v) for v in vendor]

@@ -1,10 +1,11 @@
-"""Checks every body the suite receives against the wire schemas in ``schemas/``.
+"""Checks every body the suite receives against the wire schemas in ``schemas/``, strictly.
 
 :func:`check_wire` is called by :class:`tests.support.Api` on every answer. An error body is
 checked against ``error.json``; a success body against ``envelope.json`` and its ``data`` (or the
 bare body, when the server runs with bare bodies) against the schema of the route, chosen by
 method and path (``/v1`` aliases included). A success from a route missing in :data:`ROUTES`
-fails the test: a new endpoint must say which schema its answers follow.
+fails the test: a new endpoint must say which schema its answers follow. Every check is at the
+strict level (``schemas/strict/``, where a schema has one): the harness's own answers exactly.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def route_schema(method: str, path: str) -> tuple[bool, str | None]:
 
 
 def _check(instance: Any, schema: str, what: str) -> None:
-    found = default_schemas().violations(instance, schema)
+    found = default_schemas().verdict(instance, schema, strict=True)
     if found:
         lines = "\n  ".join(str(v) for v in found)
         raise WireViolation(f"{what} does not follow {schema}.json:\n  {lines}\nbody: {instance!r}")

@@ -119,15 +119,17 @@ def _resolve(store: Store, company: Company, req: CreateInterview, now: datetime
 
 
 def _automatic_job(assignments: list[UUID], focus: AgentFocus) -> UUID | None:
+    """Rule 7 (docs/contract.md): one live assignment is used, several need ``jobId`` whatever
+    the focus (the seed's "first job" is never guessed), none is fine only for GENERIC."""
     if len(assignments) == 1:
         return assignments[0]
-    if focus is AgentFocus.GENERIC:
-        return None
     if assignments:
         raise ValidationFailed.one(
             "jobId",
             f"the candidate has {len(assignments)} job assignments; pass jobId to choose one",
         )
+    if focus is AgentFocus.GENERIC:
+        return None
     raise ValidationFailed.one(
         "jobId", f"a job is required for an agent with focus {focus.value}; pass jobId or job"
     )

@@ -29,6 +29,16 @@ _WEAK = [
     "Long-winded at times",
 ]
 _EDUCATION = ["Bachelor's degree", "Master's degree", "Secondary school diploma"]
+_EVALUATION = [
+    "Strong candidate with relevant experience",
+    "Good cultural fit for the team",
+    "Recommended for next round",
+    "Needs a second interview on technical depth",
+    "Communicates clearly under time pressure",
+]
+#: ``general.status`` of a finished analysis: the only value the vendor's examples show (an
+#: undocumented number; docs/contract.md).
+ANALYSIS_DONE = 3
 
 
 class _Draws:
@@ -82,11 +92,8 @@ def make_analysis(interview: Interview, agent: Agent, now: datetime) -> Analysis
             experience=f"{draw.between(1, 12)} years in similar roles",
             strong_points=draw.pick(_STRONG, 2),
             weak_points=draw.pick(_WEAK, 1),
-            evaluation=[
-                {"criterion": "Communication", "score": draw.between(1, 10)},
-                {"criterion": "Role fit", "score": draw.between(1, 10)},
-            ],
-            status="COMPLETED",
+            evaluation=draw.pick(_EVALUATION, 2),
+            status=ANALYSIS_DONE,
         ),
         specific=specific,
     )

@@ -132,8 +132,9 @@ class AnalysisGeneral(BaseModel):
     experience: str
     strong_points: list[str]
     weak_points: list[str]
-    evaluation: list[dict[str, Any]]
-    status: str
+    evaluation: list[str]
+    #: A number in the vendor's analysis object (3 for a finished analysis).
+    status: int
 
 
 class Analysis(BaseModel):

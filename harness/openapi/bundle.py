@@ -8,6 +8,12 @@ every schema file becomes ``#/components/schemas/<Name>`` (``candidate-create`` 
 ``analysis.json#/$defs/general`` → ``AnalysisGeneral``). A ``$ref`` with sibling keywords,
 valid in 2020-12 but misread by Prism and code generators, becomes ``allOf: [{$ref}]`` beside
 the siblings (the same meaning: ``unevaluatedProperties`` sees through both).
+
+The document describes the vendor level: the schemas a client meets in production. The strict
+profile (``schemas/strict/``, the harness's own emissions exactly) is no component: nothing in
+the document refers to it, and client generators would turn it into a second model of every
+resource (openapi-python-client cannot: each strict schema re-declares its vendor schema's
+inline objects). It is served as JSON Schema at ``/schemas/strict/...``.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from urllib.parse import urldefrag, urljoin
 import yaml
 
 from harness.errors import ConfigError
-from harness.schemas import BASE_URI, SCHEMAS_DIR, SchemaSet
+from harness.schemas import BASE_URI, SCHEMAS_DIR, STRICT, SchemaSet
 
 #: The schema whose ``$defs`` are shared by every other; it has no root schema of its own.
 SHARED_DEFS = "defs"
@@ -122,6 +128,8 @@ class _Bundler:
 
     def run(self, openapi: dict[str, Any]) -> dict[str, Any]:
         for name, document in sorted(self.schemas.documents.items()):
+            if name.startswith(STRICT):
+                continue
             document = copy.deepcopy(document)
             base = document["$id"]
             for key, definition in sorted(document.pop("$defs", {}).items()):

@@ -266,6 +266,7 @@ def create_receiver_app(
     api_url: str | MockLink | None = None,
     host: str = "127.0.0.1",
     allow_hosts: Sequence[str] = (),
+    strict_schemas: bool = False,
 ) -> web.Application:
     """A receiver that stores its captures in ``db_path`` (``":memory:"`` allowed); the
     database is opened when the app starts and closed when it stops. Schema checks run after
@@ -273,7 +274,8 @@ def create_receiver_app(
     see :mod:`harness.receiver.checks`). ``api_url`` is the mock API's URL (or a
     :class:`~harness.receiver.mock.MockLink` filled in once it listens) for the inspector's
     view of the mock; None when the receiver runs alone. ``host`` is the address it listens on
-    and ``allow_hosts`` the extra names it answers to (:mod:`harness.guard`)."""
+    and ``allow_hosts`` the extra names it answers to (:mod:`harness.guard`); ``strict_schemas``
+    checks captures against the harness's own emissions too, not only what the vendor documents."""
     guard = guard_middleware(RequestGuard(host, allow_hosts), _refuse)
     app = web.Application(client_max_size=max_body_bytes, middlewares=[guard])
     app[INSPECTOR] = Inspector(
@@ -282,6 +284,7 @@ def create_receiver_app(
         schemas=schemas or default_schemas(),
         clock=clock or RealClock(),
         max_body_bytes=max_body_bytes,
+        strict=strict_schemas,
     )
     app[WAITERS] = Waiters()
     app[SCRIPTS] = Scripts()

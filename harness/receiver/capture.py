@@ -8,7 +8,9 @@ the caller stores it. Flags, in this order when several apply:
 - ``not_json``: the body is not a JSON document (binary junk, empty, ``NaN``...).
 - ``unknown_event``: JSON whose ``event`` is missing or not one of the known events.
 - ``schema_invalid``: ``schemaErrors`` is not empty (a body that is not JSON, or too large to
-  check, has one entry saying so, keyword ``json`` or ``size``).
+  check, has one entry saying so, keyword ``json`` or ``size``). Each schema violation says at
+  which ``level`` it was found: ``vendor`` (the body breaks what the vendor documents) or, when
+  the receiver checks strictly, ``strict`` (vendor-valid, but not what the harness sends).
 - ``bad_signature``: the verdict is ``invalid`` (wrong, missing, stale or garbage headers) or
   ``wrong_channel`` (signed by another company's webhook: :mod:`harness.receiver.secrets`).
 - ``internal_error``: a check itself failed (the reason says which); the capture is kept.
@@ -98,6 +100,8 @@ class Inspector:
     schemas: SchemaSet
     clock: Clock
     max_body_bytes: int
+    #: Check the strict profile too (``HarnessConfig.strict_schemas``).
+    strict: bool = False
 
     @functools.cached_property
     def known_events(self) -> frozenset[str]:
@@ -191,7 +195,8 @@ class Inspector:
         schema = f"events/{capture.event}" if known else EVENT_SCHEMA
         try:
             document = json.loads(capture.body, parse_constant=_reject_constant)
-            errors = [v.as_dict() for v in self.schemas.violations(document, schema)]
+            found = self.schemas.verdict(document, schema, strict=self.strict)
+            errors = [v.as_dict() for v in found]
         except Exception as exc:  # a hostile document must never lose its capture
             log.exception("schema check failed")
             flags.append("internal_error")

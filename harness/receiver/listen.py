@@ -46,6 +46,7 @@ async def listening(
         max_body_bytes=config.max_body_bytes,
         host=config.host,
         allow_hosts=config.allow_hosts,
+        strict_schemas=config.strict_schemas,
     )
     if forward_to is not None:
         forward.install(app, forward_to)

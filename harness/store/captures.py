@@ -106,6 +106,16 @@ class Capture:
                 return json.loads(self.body)
         return self.body.decode("utf-8", "replace")
 
+    @property
+    def schema_level(self) -> str | None:
+        """Which level of verdict the capture failed: ``vendor`` when any violation breaks what
+        the vendor documents (a body that is not JSON or too large counts so), ``strict`` when
+        only the harness's own profile finds something, None when clean or pending."""
+        if not self.schema_errors:
+            return None
+        levels = {e.get("level", "vendor") for e in self.schema_errors}
+        return "vendor" if "vendor" in levels else "strict"
+
     def summary(self) -> dict[str, Any]:
         """The capture without headers and body: what a timed-out wait lists."""
         return {
@@ -117,6 +127,7 @@ class Capture:
             "deliveryId": self.delivery_id,
             "signature": self.signature.value,
             "schemaErrors": None if self.schema_errors is None else len(self.schema_errors),
+            "schemaLevel": self.schema_level,
             "flags": self.flags,
         }
 

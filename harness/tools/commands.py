@@ -27,6 +27,11 @@ def _target_flags(p: argparse.ArgumentParser, schemes: tuple[str, ...] = SCHEMES
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("validate", help="check payload files or a capture database")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".json, dir or .sqlite3")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="check the harness's own emissions exactly, not only what the vendor documents",
+    )
 
     p = sub.add_parser("replay", help="send payloads to a handler, re-signed now")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=".json files or dirs")
@@ -57,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "validate":
         from harness.tools import validate
 
-        return validate.run(args.paths)
+        return validate.run(args.paths, strict=args.strict)
     check_target(_target(args), args.allow_remote)  # before any event loop starts
     if args.command == "replay":
         from harness.tools import replay

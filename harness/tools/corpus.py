@@ -1,4 +1,5 @@
-"""The fixture corpus on disk: request cases, webhook payloads, and loading payloads to check.
+"""The fixture corpus on disk: request cases, webhook payloads, the vendor's documented
+examples (``fixtures/vendor/``), and loading payloads to check.
 
 Request bodies may hold time placeholders, ``"{{now}}"`` or ``"{{now+1d}}"`` / ``"{{now-90s}}"``
 (units ``s m h d``), that :func:`expand_placeholders` turns into ISO 8601 UTC instants, so the
@@ -21,6 +22,8 @@ from harness.errors import ConfigError
 
 REQUEST_FIXTURES = FIXTURES_DIR / "requests"
 WEBHOOK_FIXTURES = FIXTURES_DIR / "webhooks"
+VENDOR_FIXTURES = FIXTURES_DIR / "vendor"
+VENDOR_KINDS = ("request", "response", "event", "error")
 DB_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 
 _PLACEHOLDER = re.compile(r"^\{\{now(?:([+-])(\d+)([smhd]))?\}\}$")
@@ -67,14 +70,77 @@ def load_request_cases(directory: Path = REQUEST_FIXTURES) -> list[RequestCase]:
 
 
 @dataclass(frozen=True)
+class VendorExample:
+    """One JSON example of docs.instaview.sk (``fixtures/vendor/**/*.json``; fixtures/README.md
+    describes the format). A request says the answer it gets (``expect``); the others the
+    schema their ``body`` (at the JSON pointer ``at``) passes, None while ``pending``."""
+
+    path: Path
+    url: str
+    section: str
+    kind: str
+    body: Any
+    schema: str | None = None
+    at: str = ""
+    envelope: bool = False
+    route: str | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    key: str = "acme"
+    config: dict[str, Any] = field(default_factory=dict)
+    base: dict[str, Any] | None = None
+    expect: dict[str, Any] = field(default_factory=dict)
+    placeholders: list[dict[str, Any]] = field(default_factory=list)
+    pending: str | None = None
+
+    @property
+    def checked(self) -> Any:
+        """The part of ``body`` that ``schema`` checks."""
+        return pointed(self.body, self.at)
+
+
+def pointed(document: Any, pointer: str) -> Any:
+    """The value at an RFC 6901 JSON pointer (``""`` is the document itself)."""
+    for part in [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]:
+        document = document[int(part)] if isinstance(document, list) else document[part]
+    return document
+
+
+def is_vendor_example(doc: Any) -> bool:
+    return isinstance(doc, dict) and {"source", "kind", "body"} <= doc.keys()
+
+
+def vendor_example(path: Path, doc: dict[str, Any]) -> VendorExample:
+    if doc["kind"] not in VENDOR_KINDS:
+        raise UnreadableInput(f"{path}: kind must be one of {', '.join(VENDOR_KINDS)}")
+    fields = ("schema", "at", "envelope", "route", "params", "key", "config", "base", "expect")
+    return VendorExample(
+        path=path,
+        url=doc["source"]["url"],
+        section=doc["source"]["section"],
+        kind=doc["kind"],
+        body=doc["body"],
+        placeholders=list(doc.get("placeholders", [])),
+        pending=doc.get("pending"),
+        **{k: doc[k] for k in fields if k in doc},
+    )
+
+
+def load_vendor_examples(directory: Path = VENDOR_FIXTURES) -> list[VendorExample]:
+    """Every example under ``directory``, sorted by path."""
+    return [vendor_example(p, read_json(p)) for p in sorted(directory.rglob("*.json"))]
+
+
+@dataclass(frozen=True)
 class Payload:
-    """One webhook payload to check or send; ``label`` is the expected violation, if any."""
+    """One webhook payload to check or send; ``label`` is the expected violation, if any;
+    ``schema`` the schema it must follow when the file names one (a vendor example's)."""
 
     source: str
     body: Any
     raw: bytes | None = None
     label: dict[str, str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    schema: str | None = None
 
 
 def read_json(path: Path) -> Any:
@@ -91,9 +157,25 @@ def is_labelled(doc: Any) -> bool:
     return isinstance(doc, dict) and "payload" in doc and "violation" in doc
 
 
+def vendor_payloads(example: VendorExample) -> list[Payload]:
+    """What ``validate`` checks of a vendor example: its body (at ``at``) against its schema,
+    and the whole body against the success envelope when it is one; nothing for a request or
+    a pending example (a request's check is the mock's answer: tests/test_vendor_corpus.py)."""
+    if example.kind == "request" or example.schema is None:
+        return []
+    source = str(example.path)
+    where = f"{source} {example.at}" if example.at else source
+    out = [Payload(where, example.checked, schema=example.schema)]
+    if example.envelope:
+        out.append(Payload(source, example.body, schema="envelope"))
+    return out
+
+
 def payloads_in_file(path: Path) -> list[Payload]:
-    """A raw payload, a labelled wrapper, or a JSON array of either."""
+    """A raw payload, a labelled wrapper, a vendor example, or a JSON array of the first two."""
     doc = read_json(path)
+    if is_vendor_example(doc):
+        return vendor_payloads(vendor_example(path, doc))
     items = doc if isinstance(doc, list) else [doc]
     out = []
     for index, item in enumerate(items):

@@ -6,7 +6,8 @@
 
 ``<event>.json`` is the canonical payload of an event type (the one ``trigger`` sends);
 ``<event>--<variant>.json`` are the variants; ``invalid/<name>.json`` wrap a payload with the one
-violation it contains: ``{"description", "violation": {"instancePath", "keyword"}, "payload"}``.
+violation it contains: ``{"description", "violation": {"instancePath", "keyword", "level"},
+"payload"}``, ``level`` the lowest level of verdict that finds it (``vendor`` or ``strict``).
 """
 
 from __future__ import annotations
@@ -157,44 +158,56 @@ def valid_payloads() -> dict[str, dict[str, Any]]:
     return out
 
 
-# (file, base fixture, JSON pointer, new value or _DELETE, keyword, description)
+# (file, base fixture, JSON pointer, new value or _DELETE, keyword, level, description): the
+# level is the lowest that finds it, ``vendor`` (real breakage) or ``strict`` (only the
+# harness's own profile: a field the harness always sends, a field it never does)
 _DELETE = object()
-MUTATIONS: tuple[tuple[str, str, str, Any, str, str], ...] = (
+V, S = "vendor", "strict"
+MUTATIONS: tuple[tuple[str, str, str, Any, str, str, str], ...] = (
     ("overall-rating-above-100", "analysis.completed", "/data/analysis/general/overallRating",
-     101, "maximum", "overallRating is 0-100"),
+     101, "maximum", V, "overallRating is 0-100"),
     ("overall-rating-negative", "analysis.completed", "/data/analysis/general/overallRating",
-     -1, "minimum", "overallRating is 0-100"),
+     -1, "minimum", V, "overallRating is 0-100"),
     ("company-fit-unknown", "analysis.completed", "/data/analysis/general/companyFitRating",
-     "VERY_HIGH", "enum", "companyFitRating is LOW, MEDIUM or HIGH"),
+     "VERY_HIGH", "enum", V, "companyFitRating is LOW, MEDIUM or HIGH"),
     ("analysis-without-general", "analysis.completed", "/data/analysis/general",
-     _DELETE, "required", "analysis.general is required"),
+     _DELETE, "required", V, "analysis.general is required"),
     ("strong-points-not-array", "analysis.completed", "/data/analysis/general/strongPoints",
-     "Clear answers", "type", "strongPoints is an array"),
+     "Clear answers", "type", V, "strongPoints is an array"),
+    ("analysis-status-not-number", "analysis.completed", "/data/analysis/general/status",
+     "COMPLETED", "type", V, "the analysis status is a number, as the vendor shows it"),
     ("missing-delivery-id", "interview.completed", "/deliveryId",
-     _DELETE, "required", "every event carries deliveryId"),
+     _DELETE, "required", V, "every event carries deliveryId"),
     ("timestamp-not-string", "interview.completed", "/timestamp",
-     1768469400, "type", "timestamp is an ISO 8601 string"),
+     1768469400, "type", V, "timestamp is an ISO 8601 string"),
+    ("timestamp-without-milliseconds", "interview.completed", "/timestamp",
+     "2026-01-15T09:30:00Z", "pattern", S, "the harness's timestamps carry milliseconds"),
+    ("interview-id-missing", "interview.completed", "/data/interviewId",
+     _DELETE, "required", V, "interview events carry interviewId"),
+    ("interview-status-unknown", "interview.completed", "/data/status",
+     "PAUSED", "enum", V, "status is one of the interview statuses"),
     ("is-test-string", "interview.completed", "/data/isTest",
-     "true", "type", "isTest is a boolean"),
+     "true", "type", V, "isTest is a boolean"),
     ("call-attempt-id-number", "interview.started--phone-live", "/data/callAttemptId",
-     42, "type", "callAttemptId is a UUID string or null"),
+     42, "anyOf", V, "callAttemptId is a UUID string or null"),
     ("interview-failed-without-error", "interview.failed", "/data/error",
-     _DELETE, "required", "interview.failed carries error"),
+     _DELETE, "required", S, "the harness's interview.failed carries error"),
     ("analysis-failed-without-error", "analysis.failed", "/data/error",
-     _DELETE, "required", "analysis.failed carries error"),
+     _DELETE, "required", S, "the harness's analysis.failed carries error"),
     ("ping-without-webhook-id", "ping", "/data/webhookId",
-     _DELETE, "required", "ping data carries webhookId"),
+     _DELETE, "required", S, "the harness's ping data carries webhookId"),
     ("metadata-not-object", "interview.started", "/data/metadata",
-     ["A-1042"], "type", "metadata is an object"),
+     ["A-1042"], "type", V, "metadata is an object"),
     ("unknown-event", "ping", "/event",
-     "interview.paused", "enum", "event is one of the six known names"),
+     "interview.paused", "enum", V, "event is one of the six known names"),
     ("delivery-id-not-uuid", "ping", "/deliveryId",
-     "delivery-42", "pattern", "deliveryId is a UUID"),
+     "delivery-42", "pattern", V, "deliveryId is a UUID"),
     ("unexpected-top-level-field", "interview.completed", "/attempt",
-     2, "additionalProperties", "the envelope has exactly event, timestamp, deliveryId, data"),
+     2, "unevaluatedProperties", S,
+     "the harness's envelope has exactly event, timestamp, deliveryId, data"),
 )  # fmt: skip
 #: Where the violation is reported when it is not at the mutated pointer itself.
-_REPORTED_AT = {"additionalProperties": "", "required": None}
+_REPORTED_AT = {"unevaluatedProperties": "", "required": None}
 
 
 def _apply(payload: dict[str, Any], pointer: str, value: Any) -> dict[str, Any]:
@@ -217,13 +230,13 @@ def _own_delivery(payload: dict[str, Any], name: str) -> dict[str, Any]:
 
 def invalid_payloads(valid: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     out = {}
-    for name, base, pointer, value, keyword, description in MUTATIONS:
+    for name, base, pointer, value, keyword, level, description in MUTATIONS:
         at = _REPORTED_AT.get(keyword, pointer)
         if at is None:  # a missing property is reported on its parent
             at = pointer.rsplit("/", 1)[0]
         out[name] = {
             "description": f"{description} (from {base}.json)",
-            "violation": {"instancePath": at, "keyword": keyword},
+            "violation": {"instancePath": at, "keyword": keyword, "level": level},
             "payload": _apply(_own_delivery(valid[base], name), pointer, value),
         }
     return out

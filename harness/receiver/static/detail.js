@@ -46,9 +46,14 @@ function violations(capture, bodyPane) {
         if (node) node.scrollIntoView({ block: "center" });
       },
     }, el("code", { class: "path" }, path), " ", error.message,
-    el("span", { class: "keyword" }, ` (${error.keyword}${error.schemaPath ? ` at ${error.schemaPath}` : ""})`));
+    el("span", { class: "keyword" }, ` (${error.keyword}${error.schemaPath ? ` at ${error.schemaPath}` : ""})`),
+    error.level ? [" ", el("span", { class: `level ${error.level}` }, `${error.level} level`)] : []);
   });
-  return section(`Schema violations (${errors.length})`, el("ol", { class: "violations" }, items));
+  const level = capture.schemaLevel === "strict"
+    ? "strict level: valid as the vendor documents it, not what the harness sends"
+    : "vendor level: breaks what the vendor documents";
+  return section(`Schema violations (${errors.length}, ${level})`,
+    el("ol", { class: "violations" }, items));
 }
 
 function body(capture) {
@@ -123,7 +128,7 @@ export async function showDetail(pane, id, info, onClose) {
   pane.replaceChildren(
     el("div", { class: "detail-head" },
       el("h2", {}, capture.event || "(no event)"),
-      signatureBadge(capture.signature), " ", schemaBadge(capture.schemaErrors),
+      signatureBadge(capture.signature), " ", schemaBadge(capture.schemaErrors, capture.schemaLevel),
       el("button", { type: "button", class: "close", "aria-label": "Close", onclick: onClose }, "×")),
     el("div", { class: "actions" },
       el("a", { class: "button", href: `/events/${capture.id}/fixture`, download: "" }, "Download fixture"),

@@ -37,11 +37,18 @@ export function signatureBadge(verdict) {
 }
 
 // `errors` is a count (stream summaries) or a list (full captures); null while pending.
-export function schemaBadge(errors) {
+// `level` is the capture's schemaLevel: "vendor" (breaks what the vendor documents) or
+// "strict" (vendor-valid, not what the harness itself sends; only with --strict-schemas).
+export function schemaBadge(errors, level) {
   const count = Array.isArray(errors) ? errors.length : errors;
   if (count === null || count === undefined) return badge("schema muted", "checking…");
   if (count === 0) return badge("schema ok", "schema ✓", "no schema violations");
-  return badge("schema bad", `${count} violation${count === 1 ? "" : "s"}`);
+  const text = `${count} violation${count === 1 ? "" : "s"}`;
+  if (level === "strict") {
+    return badge("schema warn strict", `${text} (strict)`,
+      "valid as the vendor documents it; not exactly what the harness sends");
+  }
+  return badge("schema bad vendor", text, "breaks what the vendor documents");
 }
 
 export function shortTime(iso) {

@@ -44,7 +44,7 @@ export class CaptureList {
     el("td", { class: "channel" }, capture.channel),
     el("td", { class: "interview mono", title: capture.interviewId || "" }, capture.interviewId || "–"),
     el("td", {}, signatureBadge(capture.signature)),
-    el("td", {}, schemaBadge(capture.schemaErrors)));
+    el("td", {}, schemaBadge(capture.schemaErrors, capture.schemaLevel)));
     if (capture.id === this.selected) row.classList.add("selected");
     this.tbody.prepend(row);
     while (this.tbody.rows.length > MAX_ROWS) this.tbody.lastElementChild.remove();
