@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -71,14 +72,28 @@ class BadQuery(ValueError):
     pass
 
 
+#: The largest id (and ``after``, ``limit``) there can be: SQLite's INTEGER is 64-bit signed.
+MAX_ID = 2**63 - 1
+_INTEGER = re.compile(r"-?[0-9]{1,20}")
+
+
+def whole_number(raw: str) -> int | None:
+    """``raw`` as an integer when it is one written in ASCII digits (an optional ``-``, no
+    sign, spaces or ``_``) within SQLite's 64-bit range, else None."""
+    if _INTEGER.fullmatch(raw) is None:
+        return None
+    value = int(raw)
+    return value if -MAX_ID - 1 <= value <= MAX_ID else None
+
+
 def _int_param(request: web.Request, name: str, low: int) -> int | None:
     raw = request.query.get(name)
     if raw is None or raw == "":
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadQuery(f"{name} must be an integer, got {raw!r}") from None
+    value = whole_number(raw)
+    if value is None:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise BadQuery(f"{name} must be an integer between {low} and {MAX_ID}, got {shown!r}")
     if value < low:
         raise BadQuery(f"{name} must be >= {low}")
     return value
@@ -179,20 +194,21 @@ async def wait_event(request: web.Request) -> web.Response:
     return web.json_response(settled.wire(), dumps=_dumps)
 
 
-def _capture_id(request: web.Request) -> int:
-    return int(request.match_info["id"])
+def capture_id(request: web.Request) -> int:
+    """The path's capture id; 0 (no capture has it) for one past SQLite's range."""
+    return whole_number(request.match_info["id"]) or 0
 
 
 async def get_event(request: web.Request) -> web.Response:
-    request.app[CHECKS].settle([_capture_id(request)])
-    found = request.app[STORE].get(_capture_id(request))
+    request.app[CHECKS].settle([capture_id(request)])
+    found = request.app[STORE].get(capture_id(request))
     if found is None:
         return _error(404, "not_found", f"no capture {request.match_info['id']}")
     return web.json_response(found.wire(), dumps=_dumps)
 
 
 async def get_raw(request: web.Request) -> web.Response:
-    found = request.app[STORE].get(_capture_id(request))
+    found = request.app[STORE].get(capture_id(request))
     if found is None:
         return _error(404, "not_found", f"no capture {request.match_info['id']}")
     content_type = next(

@@ -28,7 +28,7 @@ from harness.delivery.signing import SCHEMES, Scheme
 from harness.delivery.webhooks import is_loopback_host
 from harness.errors import ConfigError
 from harness.receiver import mock, stream
-from harness.receiver.app import CHECKS, INSPECTOR, STORE, _error
+from harness.receiver.app import CHECKS, INSPECTOR, STORE, _error, capture_id
 from harness.store.captures import Capture
 from harness.tools.corpus import Payload
 from harness.tools.replay import send_one
@@ -43,11 +43,11 @@ CSP = (
 
 
 def _found(request: web.Request) -> Capture | web.Response:
-    capture_id = int(request.match_info["id"])
-    request.app[CHECKS].settle([capture_id])
-    found = request.app[STORE].get(capture_id)
+    wanted = capture_id(request)
+    request.app[CHECKS].settle([wanted])
+    found = request.app[STORE].get(wanted)
     if found is None:
-        return _error(404, "not_found", f"no capture {capture_id}")
+        return _error(404, "not_found", f"no capture {request.match_info['id']}")
     return found
 
 

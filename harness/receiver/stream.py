@@ -22,7 +22,16 @@ from typing import Any
 
 from aiohttp import web
 
-from harness.receiver.app import CHECKS, STORE, WAITERS, BadQuery, _error, _int_param, _query
+from harness.receiver.app import (
+    CHECKS,
+    STORE,
+    WAITERS,
+    BadQuery,
+    _error,
+    _int_param,
+    _query,
+    whole_number,
+)
 from harness.store.captures import Capture, CaptureQuery
 
 DEFAULT_BACKLOG = 200
@@ -44,9 +53,9 @@ def _settled(app: web.Application, captures: list[Capture]) -> list[Capture]:
 
 def _start_after(request: web.Request, query: CaptureQuery, backlog: int) -> tuple[int, int]:
     """(after, how many) for the first read: a reconnect resumes after ``Last-Event-ID``."""
-    resume = request.headers.get("Last-Event-ID", "")
-    if resume.isdigit():
-        return max(query.after, int(resume)), MAX_BACKLOG
+    resume = whole_number(request.headers.get("Last-Event-ID", ""))
+    if resume is not None and resume >= 0:
+        return max(query.after, resume), MAX_BACKLOG
     return query.after, backlog
 
 
