@@ -159,7 +159,12 @@ async def test_schema_errors_name_instance_paths(make_receiver: MakeReceiver) ->
 HOSTILE: list[tuple[str, bytes, dict[str, str], list[str]]] = [
     ("not-json", b"hello, <b>world</b>", {}, ["not_json", "schema_invalid"]),
     ("empty", b"", {}, ["not_json", "schema_invalid"]),
-    ("binary", bytes(range(256)) * 4, {}, ["not_json", "schema_invalid"]),
+    (
+        "binary",
+        bytes(range(256)) * 4,
+        {},
+        ["not_json", "schema_invalid", "bad_signature", "non_utf8_body"],
+    ),
     ("nan", b'{"event": NaN}', {}, ["not_json", "schema_invalid"]),
     ("deep", b"[" * 100_000 + b"]" * 100_000, {}, ["not_json", "schema_invalid"]),
     ("array", b"[1, 2, 3]", {}, ["unknown_event", "schema_invalid"]),

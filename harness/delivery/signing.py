@@ -38,7 +38,8 @@ def whsec(secret_hex: str) -> str:
 
 
 def _standard_signature(key: bytes, msg_id: str, timestamp: int, body: bytes) -> str:
-    signed = f"{msg_id}.{timestamp}.".encode() + body
+    # surrogateescape: a header value aiohttp decoded that way is signed as the bytes it was
+    signed = f"{msg_id}.{timestamp}.".encode("utf-8", "surrogateescape") + body
     digest = hmac.new(key, signed, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()
 
@@ -110,6 +111,7 @@ def verify(
         if not candidates:
             return Verdict.INVALID, "no v1 signature in webhook-signature"
     for sent in candidates:
-        if any(hmac.compare_digest(sent.encode(), e.encode()) for e in expected):
+        sent_bytes = sent.encode("utf-8", "surrogateescape")
+        if any(hmac.compare_digest(sent_bytes, e.encode()) for e in expected):
             return Verdict.VALID, "signature matches"
     return Verdict.INVALID, "no signature matches a known secret"

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from harness import strict_json
 from harness.clock import Clock, RealClock
 from harness.config import HarnessConfig
 from harness.delivery.signing import Scheme
@@ -65,7 +65,9 @@ CLOSING = web.AppKey("receiver_closing", asyncio.Event)
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> web.Response:
-    return web.json_response({"error": code, "message": message, **extra}, status=status)
+    return web.json_response(
+        {"error": code, "message": message, **extra}, status=status, dumps=_dumps
+    )
 
 
 class BadQuery(ValueError):
@@ -215,6 +217,8 @@ async def get_raw(request: web.Request) -> web.Response:
         (v for k, v in found.headers.items() if k.lower() == "content-type"),
         "application/octet-stream",
     )
+    if not content_type.isascii() or not content_type.isprintable():
+        content_type = "application/octet-stream"  # not a value a response header can carry
     return web.Response(body=found.body, headers={"Content-Type": content_type})
 
 
@@ -260,7 +264,7 @@ async def health(request: web.Request) -> web.Response:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return strict_json.dumps(value)
 
 
 def create_receiver_app(
@@ -280,7 +284,8 @@ def create_receiver_app(
     see :mod:`harness.receiver.checks`). ``api_url`` is the mock API's URL (or a
     :class:`~harness.receiver.mock.MockLink` filled in once it listens) for the inspector's
     view of the mock; None when the receiver runs alone."""
-    app = web.Application(client_max_size=max_body_bytes)
+    # auto_decompress off: a capture keeps the body as it came, whatever Content-Encoding says
+    app = web.Application(client_max_size=max_body_bytes, handler_args={"auto_decompress": False})
     app[INSPECTOR] = Inspector(
         scheme=scheme,
         secrets=secrets,

@@ -11,13 +11,26 @@ the caller stores it. Flags, in this order when several apply:
   check, has one entry saying so, keyword ``json`` or ``size``).
 - ``bad_signature``: the verdict is ``invalid`` (wrong, missing, stale or garbage headers).
 - ``internal_error``: a check itself failed (the reason says which); the capture is kept.
+
+and what is odd about the bytes (see :mod:`harness.strict_json` for how they are shown):
+
+- ``content_encoded``: ``Content-Encoding`` names a coding (not ``identity``): the body is kept,
+  checked and shown as it came, never decoded.
+- ``byte_order_mark``: the body starts with a UTF-8 byte order mark; read as JSON after it.
+- ``non_utf8_body``: the body is not UTF-8 (so not JSON); ``bodyBase64`` has its bytes.
+- ``non_utf8_header``: a header value is not UTF-8: shown with U+FFFD, exact in
+  ``headersBase64``.
+- ``lone_surrogate``: a JSON string escapes half a surrogate pair (``"\\ud800"``); U+FFFD is
+  shown (and checked) in its place.
+- ``duplicate_key``: a JSON object names a key twice; the last one counts.
+- ``number_out_of_range``: a JSON number no double holds (``1e400``) or an integer of more
+  than 4,300 digits; shown and checked as a string of the number as written.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -25,6 +38,7 @@ from typing import Any
 
 from aiohttp import web
 
+from harness import strict_json
 from harness.clock import Clock, iso
 from harness.delivery.signing import Scheme, Verdict, verify
 from harness.schemas import SchemaSet
@@ -45,6 +59,13 @@ FLAGS = (
     "schema_invalid",
     "bad_signature",
     "internal_error",
+    "content_encoded",
+    "byte_order_mark",
+    "non_utf8_body",
+    "non_utf8_header",
+    "lone_surrogate",
+    "duplicate_key",
+    "number_out_of_range",
 )
 
 
@@ -92,8 +113,15 @@ def flat_headers(raw: Mapping[str, str] | Any) -> dict[str, str]:
     return out
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
+def _odd_headers(headers: Mapping[str, str]) -> list[str]:
+    """The flags the headers alone earn."""
+    flags: list[str] = []
+    coding = next((v for k, v in headers.items() if k.lower() == "content-encoding"), None)
+    if coding is not None and coding.strip().lower() not in ("", "identity"):
+        flags.append("content_encoded")
+    if not all(strict_json.is_utf8_header(f"{k}{v}") for k, v in headers.items()):
+        flags.append("non_utf8_header")
+    return flags
 
 
 def ordered(flags: list[str]) -> list[str]:
@@ -132,7 +160,7 @@ class Inspector:
         """Everything but the schema check of a JSON body: that capture comes back with
         ``schema_errors`` None, for :meth:`schema_check` (see :mod:`harness.receiver.checks`)."""
         now = self.clock.now()
-        flags: list[str] = []
+        flags = _odd_headers(headers)
         errors: list[dict[str, str]] | None = None
         fields: dict[str, str | None] = {"event": None, "interview_id": None, "delivery_id": None}
         truncated = size > len(body)
@@ -144,6 +172,8 @@ class Inspector:
             )
             errors = [_violation("size", message)]
         else:
+            if not strict_json.is_utf8(body):
+                flags.append("non_utf8_body")
             errors = self._read_fields(body, flags, fields)
         if errors:
             flags.append("schema_invalid")
@@ -153,11 +183,10 @@ class Inspector:
         if reason.startswith("check failed"):
             flags.append("internal_error")
         if fields["delivery_id"] is None:
-            fields["delivery_id"] = next(
-                (v for k, v in headers.items() if k.lower() == "webhook-id"), None
-            )
+            sent = next((v for k, v in headers.items() if k.lower() == "webhook-id"), None)
+            fields["delivery_id"] = None if sent is None else strict_json.header_text(sent)
         return Capture(
-            channel=channel,
+            channel=strict_json.clean_text(channel),
             received_at=iso(now),
             headers=headers,
             body=body,
@@ -179,10 +208,11 @@ class Inspector:
         """Parses the body for event, interviewId and deliveryId; the schema errors if they
         are known already (not JSON), None if the schema check is still to come."""
         try:
-            document = json.loads(body, parse_constant=_reject_constant)
+            document, odd = strict_json.examine(body)
         except (ValueError, RecursionError) as exc:
             flags.append("not_json")
             return [_violation("json", f"body is not JSON: {exc}")]
+        flags.extend(odd)
         if isinstance(document, dict):
             event = document.get("event")
             fields["event"] = event if isinstance(event, str) else None
@@ -205,7 +235,7 @@ class Inspector:
         known = capture.event in self.known_events
         schema = f"events/{capture.event}" if known else EVENT_SCHEMA
         try:
-            document = json.loads(capture.body, parse_constant=_reject_constant)
+            document = strict_json.loads(capture.body)
             errors = [v.as_dict() for v in self.schemas.violations(document, schema)]
         except Exception as exc:  # a hostile document must never lose its capture
             log.exception("schema check failed")
