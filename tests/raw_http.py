@@ -74,15 +74,28 @@ def _unchunk(data: bytes) -> bytes:
     return out
 
 
+async def _read_answer(reader: asyncio.StreamReader) -> bytes:
+    """One answer: to the end of its Content-Length, else until the server closes."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError as exc:
+        return exc.partial
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return head + await reader.readexactly(int(value))
+    return head + await reader.read()
+
+
 async def exchange(host: str, port: int, data: bytes) -> Answer:
-    """Sends ``data`` and reads the answer until the server closes the connection (a request
-    that does not finish itself, such as a short body, stays open until then)."""
+    """Sends ``data`` and reads the first answer (a request that does not finish itself, such
+    as a short body, stays unfinished: the connection stays open until the answer)."""
     reader, writer = await asyncio.open_connection(host, port)
     try:
         writer.write(data)
         await writer.drain()
         async with asyncio.timeout(ANSWER_TIMEOUT_S):
-            raw = await reader.read()
+            raw = await _read_answer(reader)
         return parse_answer(raw)
     finally:
         writer.close()

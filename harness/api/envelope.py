@@ -34,10 +34,15 @@ def created(request: web.Request, data: Any) -> web.Response:
 
 def error_response(request: web.Request, exc: ApiError) -> web.Response:
     """An error always keeps the envelope."""
+    return app_error_response(request.app, exc)
+
+
+def app_error_response(app: web.Application, exc: ApiError) -> web.Response:
+    """The envelope of an error of ``app`` (also where no request reached a handler)."""
     body = {
         "success": False,
         "data": None,
         "error": exc.body(),
-        "timestamp": iso(request.app[CLOCK].now()),
+        "timestamp": iso(app[CLOCK].now()),
     }
     return web.Response(body=_dumps(body), status=exc.status, content_type="application/json")
