@@ -60,6 +60,7 @@ async def running(
         secrets=secrets if secrets is not None else webhook_secrets(api),
         max_body_bytes=config.max_body_bytes,
         api_url=link,
+        read_timeout_s=config.read_timeout_s,
     )
     receiver_runner, receiver_url = await _start(receiver, config.host, config.receiver_port)
     try:

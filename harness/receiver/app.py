@@ -3,7 +3,8 @@
 Routes (answers are JSON; errors are ``{"error": code, "message": text}``)::
 
     POST   /hooks/{channel}            capture anything; answer 204 (or as scripted; 413 if too
-                                       large), header X-Harness-Capture-Id
+                                       large; 408 if the body stops arriving), header
+                                       X-Harness-Capture-Id
     GET    /events?event=&interviewId=&channel=&deliveryId=&after=&limit=
                                        {"items": [capture...], "count": n}, oldest first
     GET    /events/wait?...&timeout=S  200 capture | 408 {"error": "timeout", ..., "arrived"}
@@ -32,13 +33,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from harness import strict_json
 from harness.clock import Clock, RealClock
 from harness.config import HarnessConfig
 from harness.delivery.signing import Scheme
-from harness.receiver.capture import Inspector, SecretSource, flat_headers, no_secrets, read_body
+from harness.receiver.capture import (
+    HUNG_UP,
+    Inspector,
+    SecretSource,
+    flat_headers,
+    no_secrets,
+    ordered,
+    read_body,
+)
 from harness.receiver.checks import DeferredChecks
+from harness.receiver.errors import error, error_middleware
 from harness.receiver.forward import FORWARDER
 from harness.receiver.script import ScriptError, Scripts, parse_script
 from harness.receiver.waiters import ReceiverClosing, Waiters
@@ -62,12 +73,12 @@ WAITERS = web.AppKey("receiver_waiters", Waiters)
 CHECKS = web.AppKey("receiver_checks", DeferredChecks)
 SCRIPTS = web.AppKey("receiver_scripts", Scripts)
 CLOSING = web.AppKey("receiver_closing", asyncio.Event)
+#: Seconds a request body may take to arrive (``HarnessConfig.read_timeout_s``).
+READ_TIMEOUT = web.AppKey("receiver_read_timeout", float)
+DEFAULT_READ_TIMEOUT = HarnessConfig.model_fields["read_timeout_s"].default
 
 
-def _error(status: int, code: str, message: str, **extra: Any) -> web.Response:
-    return web.json_response(
-        {"error": code, "message": message, **extra}, status=status, dumps=_dumps
-    )
+_error = error
 
 
 class BadQuery(ValueError):
@@ -117,16 +128,19 @@ async def capture_hook(request: web.Request) -> web.StreamResponse:
     app = request.app
     inspector = app[INSPECTOR]
     channel = request.match_info["channel"]
-    body, size = await read_body(request, inspector.max_body_bytes)
+    body, size, short = await read_body(request, inspector.max_body_bytes, app[READ_TIMEOUT])
     forward = None
-    if size > len(body):
-        status, delay_ms = 413, 0  # a scripted attempt is not used up by an oversized body
+    timed_out = short is not None and short != HUNG_UP
+    if size > len(body) or timed_out:  # a scripted attempt is not used up by either
+        status, delay_ms = 408 if timed_out else 413, 0
     else:
         answer = app[SCRIPTS].answer(channel)
         status, delay_ms = answer.status, answer.delay_ms
         forward = None if answer.scripted else app.get(FORWARDER)
     headers = flat_headers(request.headers)
     capture = inspector.inspect(channel, headers, body, size, status, delay_ms)
+    if short is not None:
+        capture = replace(capture, flags=ordered([*capture.flags, "incomplete_body"]))
     if forward is not None:  # listen --forward-to: the handler's answer is the answer
         forwarded = await forward.forward(channel, headers, body)
         status = forwarded.answer_status
@@ -142,6 +156,10 @@ async def capture_hook(request: web.Request) -> web.StreamResponse:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(app[CLOSING].wait(), delay_ms / 1000)
     headers = {"X-Harness-Capture-Id": str(stored.id)}
+    if timed_out:
+        response = _error(408, "request_timeout", f"{short} (captured, incomplete)")
+        response.headers.update(headers)
+        return response
     if status == 204 or forward is not None:
         return web.Response(status=status, headers=headers)
     payload: dict[str, Any] = {"captureId": stored.id, "scripted": status != 413, "status": status}
@@ -150,6 +168,17 @@ async def capture_hook(request: web.Request) -> web.StreamResponse:
             f"body larger than {inspector.max_body_bytes} bytes (captured, truncated)"
         )
     return web.json_response(payload, status=status, headers=headers)
+
+
+def uncancelled(handler: Handler) -> Handler:
+    """``handler`` run to its end even when aiohttp cancels it because the client left (it
+    does with ``handler_cancellation``, as the test server and the receiver run): a sender
+    that hangs up mid-delivery still leaves its capture."""
+
+    async def shielded(request: web.Request) -> web.StreamResponse:
+        return await asyncio.shield(handler(request))
+
+    return shielded
 
 
 async def list_events(request: web.Request) -> web.Response:
@@ -232,11 +261,28 @@ async def list_channels(request: web.Request) -> web.Response:
     return web.json_response({"items": [s.wire(name) for name, s in scripts.items()]})
 
 
+async def read_json(request: web.Request) -> Any:
+    """A control request's JSON body ({} when none came; raises ValueError if not JSON and
+    :class:`TimeoutError` if it does not arrive within the read timeout)."""
+    if not request.can_read_body:
+        return {}
+    async with asyncio.timeout(request.app[READ_TIMEOUT]):
+        raw = await request.read()
+    return strict_json.loads(raw)
+
+
+def body_timeout(request: web.Request) -> web.Response:
+    seconds = request.app[READ_TIMEOUT]
+    return _error(408, "request_timeout", f"the body did not arrive within {seconds:g} s")
+
+
 async def put_script(request: web.Request) -> web.Response:
     channel = request.match_info["channel"]
     try:
-        body = await request.json() if request.can_read_body else {}
-    except ValueError:
+        body = await read_json(request)
+    except TimeoutError:
+        return body_timeout(request)
+    except (ValueError, RecursionError):
         return _error(400, "bad_script", "body must be JSON {status, delayMs, failFirst}")
     try:
         script = parse_script(body)
@@ -277,6 +323,7 @@ def create_receiver_app(
     max_body_bytes: int = 1024 * 1024,
     max_pending_checks: int = 20_000,
     api_url: str | MockLink | None = None,
+    read_timeout_s: float = DEFAULT_READ_TIMEOUT,
 ) -> web.Application:
     """A receiver that stores its captures in ``db_path`` (``":memory:"`` allowed); the
     database is opened when the app starts and closed when it stops. Schema checks run after
@@ -285,7 +332,12 @@ def create_receiver_app(
     :class:`~harness.receiver.mock.MockLink` filled in once it listens) for the inspector's
     view of the mock; None when the receiver runs alone."""
     # auto_decompress off: a capture keeps the body as it came, whatever Content-Encoding says
-    app = web.Application(client_max_size=max_body_bytes, handler_args={"auto_decompress": False})
+    app = web.Application(
+        middlewares=[error_middleware],
+        client_max_size=max_body_bytes,
+        handler_args={"auto_decompress": False},
+    )
+    app[READ_TIMEOUT] = read_timeout_s
     app[INSPECTOR] = Inspector(
         scheme=scheme,
         secrets=secrets,
@@ -315,7 +367,7 @@ def create_receiver_app(
     app.cleanup_ctx.append(lifecycle)
     app.on_shutdown.append(on_shutdown)
     router = app.router
-    router.add_post("/hooks/{channel}", capture_hook)
+    router.add_post("/hooks/{channel}", uncancelled(capture_hook))
     router.add_get("/events", list_events)
     router.add_delete("/events", clear_events)
     router.add_get("/events/wait", wait_event)

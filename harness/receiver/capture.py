@@ -11,6 +11,8 @@ the caller stores it. Flags, in this order when several apply:
   check, has one entry saying so, keyword ``json`` or ``size``).
 - ``bad_signature``: the verdict is ``invalid`` (wrong, missing, stale or garbage headers).
 - ``internal_error``: a check itself failed (the reason says which); the capture is kept.
+- ``incomplete_body``: the body ended short of its ``Content-Length`` (the sender hung up) or
+  did not arrive within the read timeout (answered 408); what came is kept.
 
 and what is odd about the bytes (see :mod:`harness.strict_json` for how they are shown):
 
@@ -52,6 +54,8 @@ SecretSource = Callable[[str], list[str]]
 #: Past the kept bytes, a body is still drained (to count it) up to this many bytes.
 DRAIN_LIMIT = 64 * 1024 * 1024
 EVENT_SCHEMA = "events/event"
+#: Why a body ended short when the sender closed the connection (any other reason: a timeout).
+HUNG_UP = "the sender hung up"
 FLAGS = (
     "too_large",
     "not_json",
@@ -59,6 +63,7 @@ FLAGS = (
     "schema_invalid",
     "bad_signature",
     "internal_error",
+    "incomplete_body",
     "content_encoded",
     "byte_order_mark",
     "non_utf8_body",
@@ -84,25 +89,31 @@ def static_secrets(*secrets: str) -> SecretSource:
     return source
 
 
-async def read_body(request: web.Request, limit: int) -> tuple[bytes, int]:
-    """The first ``limit`` bytes of the body and how many bytes arrived in all."""
+async def read_body(
+    request: web.Request, limit: int, timeout_s: float | None = None
+) -> tuple[bytes, int, str | None]:
+    """The first ``limit`` bytes of the body, how many bytes arrived in all, and, when the body
+    ended short of its ``Content-Length`` or did not end within ``timeout_s``, why."""
     length = request.content_length
-    if length is not None and length <= limit:
-        try:
-            body = await request.content.readexactly(length) if length else b""
-        except asyncio.IncompleteReadError as exc:  # the sender hung up: keep what came
-            body = exc.partial
-        return body, len(body)
     kept = bytearray()
     size = 0
-    while size < DRAIN_LIMIT:
-        chunk = await request.content.read(256 * 1024)
-        if not chunk:
-            break
-        size += len(chunk)
-        if len(kept) < limit:
-            kept += chunk[: limit - len(kept)]
-    return bytes(kept), size
+    short: str | None = None
+    try:
+        async with asyncio.timeout(timeout_s):
+            while size < DRAIN_LIMIT and (length is None or size < length):
+                chunk = await request.content.read(256 * 1024)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if len(kept) < limit:
+                    kept += chunk[: limit - len(kept)]
+    except TimeoutError:
+        short = f"the body did not arrive within {timeout_s:g} s"
+    except (ConnectionError, web.RequestPayloadError):
+        short = HUNG_UP
+    if short is None and length is not None and size < min(length, DRAIN_LIMIT):
+        short = HUNG_UP
+    return bytes(kept), size, short
 
 
 def flat_headers(raw: Mapping[str, str] | Any) -> dict[str, str]:

@@ -28,7 +28,15 @@ from harness.delivery.signing import SCHEMES, Scheme
 from harness.delivery.webhooks import is_loopback_host
 from harness.errors import ConfigError
 from harness.receiver import mock, stream
-from harness.receiver.app import CHECKS, INSPECTOR, STORE, _error, capture_id
+from harness.receiver.app import (
+    CHECKS,
+    INSPECTOR,
+    STORE,
+    _error,
+    body_timeout,
+    capture_id,
+    read_json,
+)
 from harness.store.captures import Capture
 from harness.tools.corpus import Payload
 from harness.tools.replay import send_one
@@ -110,8 +118,10 @@ async def replay(request: web.Request) -> web.Response:
     if isinstance(found, web.Response):
         return found
     try:
-        body = await request.json()
-    except ValueError:
+        body = await read_json(request)
+    except TimeoutError:
+        return body_timeout(request)
+    except (ValueError, RecursionError):
         body = None
     try:
         target = _replay_target(request, body, found.channel)
