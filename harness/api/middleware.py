@@ -10,7 +10,7 @@ from aiohttp.typedefs import Handler
 from harness.errors import ApiError
 
 from .auth import RATE_HEADERS
-from .envelope import error_response
+from .envelope import app_error_response, error_response
 
 log = logging.getLogger("harness.api")
 
@@ -48,6 +48,11 @@ def from_status(status: int, message: str) -> ApiError:
     error.status = status
     error.code = CODES.get(status, "BAD_REQUEST" if status < 500 else "INTERNAL_ERROR")
     return error
+
+
+def protocol_error(app: web.Application, status: int, message: str) -> web.Response:
+    """The envelope of what aiohttp's parser refused (see :mod:`harness.serving`)."""
+    return app_error_response(app, from_status(status, message))
 
 
 @web.middleware

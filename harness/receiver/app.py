@@ -49,11 +49,12 @@ from harness.receiver.capture import (
     read_body,
 )
 from harness.receiver.checks import DeferredChecks
-from harness.receiver.errors import error, error_middleware
+from harness.receiver.errors import error, error_middleware, protocol_error
 from harness.receiver.forward import FORWARDER
 from harness.receiver.script import ScriptError, Scripts, parse_script
 from harness.receiver.waiters import ReceiverClosing, Waiters
 from harness.schemas import SchemaSet, default_schemas
+from harness.serving import PROTOCOL_ERROR
 from harness.store.captures import CaptureQuery, CaptureStore
 
 if TYPE_CHECKING:
@@ -338,6 +339,7 @@ def create_receiver_app(
         handler_args={"auto_decompress": False},
     )
     app[READ_TIMEOUT] = read_timeout_s
+    app[PROTOCOL_ERROR] = protocol_error
     app[INSPECTOR] = Inspector(
         scheme=scheme,
         secrets=secrets,
