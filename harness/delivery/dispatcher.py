@@ -37,6 +37,7 @@ from pydantic_core import to_json
 
 from harness.clock import Clock, iso
 from harness.config import HarnessConfig
+from harness.delivery.answer import read_capped
 from harness.delivery.log import DeliveryLog, Outcome
 from harness.delivery.modes import DELAYED, DUPLICATE, OUT_OF_ORDER, ModeTable, reorder
 from harness.delivery.signing import sign
@@ -236,17 +237,19 @@ class Dispatcher:
                 url = hook.url if hook is not None else ""
                 self._record(delivery, number, url, None, None, reason, "skipped")
                 return
-            status, latency, error = await self._attempt(hook, delivery)
+            status, latency, error, truncated = await self._attempt(hook, delivery)
             if error is None:
                 hook.record_success()
-                self._record(delivery, number, hook.url, status, latency, None, "delivered")
+                self._record(
+                    delivery, number, hook.url, status, latency, None, "delivered", truncated
+                )
                 return
             opened = hook.record_failure(self.config.circuit_threshold, self.clock.now())
             if opened:
                 error += f"; circuit opened after {hook.consecutive_failures} failures"
             last = opened or number > hook.max_retries
             outcome: Outcome = "failed" if last else "retrying"
-            self._record(delivery, number, hook.url, status, latency, error, outcome)
+            self._record(delivery, number, hook.url, status, latency, error, outcome, truncated)
             if last:
                 return
             await self.clock.sleep(self._delay(number))
@@ -259,8 +262,9 @@ class Dispatcher:
 
     async def _attempt(
         self, hook: Webhook, delivery: Delivery
-    ) -> tuple[int | None, float, str | None]:
-        """One POST: (status code, latency in ms, error or None on a 2xx)."""
+    ) -> tuple[int | None, float, str | None, bool]:
+        """One POST: (status code, latency in ms, error or None on a 2xx, whether the answer
+        was longer than :data:`~harness.delivery.answer.ANSWER_CAP`, so not read whole)."""
         if self._session is None:
             raise RuntimeError("Dispatcher.start() was not awaited (the app is not running)")
         stamp = int(self.clock.now().timestamp())
@@ -278,6 +282,7 @@ class Dispatcher:
         timeout = aiohttp.ClientTimeout(total=hook.timeout_ms / 1000)
         started = time.perf_counter()
         status: int | None = None
+        truncated = False
         try:
             async with self._session.post(
                 hook.url,
@@ -287,7 +292,7 @@ class Dispatcher:
                 timeout=timeout,
             ) as response:
                 status = response.status
-                await response.read()
+                _, truncated = await read_capped(response)
         except TimeoutError:
             error: str | None = f"timed out after {hook.timeout_ms} ms"
         except (aiohttp.ClientError, OSError) as exc:
@@ -295,7 +300,7 @@ class Dispatcher:
         else:
             error = None if 200 <= status < 300 else _status_error(status)
         latency = round((time.perf_counter() - started) * 1000, 3)
-        return status, latency, error
+        return status, latency, error, truncated
 
     def _record(
         self,
@@ -306,6 +311,7 @@ class Dispatcher:
         latency: float | None,
         error: str | None,
         outcome: Outcome,
+        truncated: bool = False,
     ) -> None:
         self.log.add(
             delivery_id=delivery.id,
@@ -320,6 +326,7 @@ class Dispatcher:
             at=self.clock.now(),
             outcome=outcome,
             injected=delivery.injected,
+            response_truncated=truncated,
         )
 
 

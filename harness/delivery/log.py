@@ -8,6 +8,9 @@
 - ``skipped`` — nothing was sent: the circuit is open, the webhook is inactive or gone, or the
   target is not loopback while remote webhooks are not allowed.
 
+``responseTruncated`` says the target's answer body was longer than the 64 KiB the dispatcher
+reads (:mod:`harness.delivery.answer`); the rest was left unread and the connection closed.
+
 ``injected`` names the failure-injection modes that shaped the attempt's delivery
 (``duplicate``, ``out-of-order``, ``delayed``; see :mod:`harness.delivery.modes`).
 """
@@ -40,6 +43,8 @@ class Attempt:
     outcome: Outcome
     id: UUID
     injected: tuple[str, ...] = ()
+    #: The answer body was longer than the dispatcher reads (64 KiB): the rest was not read.
+    response_truncated: bool = False
 
     def wire(self) -> dict[str, Any]:
         return {
@@ -56,6 +61,7 @@ class Attempt:
             "at": iso(self.at),
             "outcome": self.outcome,
             "injected": list(self.injected),
+            "responseTruncated": self.response_truncated,
         }
 
 

@@ -139,6 +139,7 @@ async def replay(request: web.Request) -> web.Response:
             "latencyMs": result.latency_ms,
             "error": result.error,
             "ok": result.ok,
+            "truncated": result.truncated,
         }
     )
 
