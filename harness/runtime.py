@@ -66,6 +66,7 @@ async def running(
         max_body_bytes=config.max_body_bytes,
         api_url=link,
         read_timeout_s=config.read_timeout_s,
+        max_waits=config.max_waits,
     )
     receiver_runner, receiver_url = await _start(
         receiver, config.host, config.receiver_port, config.read_timeout_s

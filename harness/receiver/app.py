@@ -52,7 +52,7 @@ from harness.receiver.checks import DeferredChecks
 from harness.receiver.errors import error, error_middleware, protocol_error
 from harness.receiver.forward import FORWARDER
 from harness.receiver.script import ScriptError, Scripts, parse_script
-from harness.receiver.waiters import ReceiverClosing, Waiters
+from harness.receiver.waiters import ReceiverClosing, TooManyWaits, Waiters
 from harness.schemas import SchemaSet, default_schemas
 from harness.serving import PROTOCOL_ERROR
 from harness.store.captures import CaptureQuery, CaptureStore
@@ -77,6 +77,7 @@ CLOSING = web.AppKey("receiver_closing", asyncio.Event)
 #: Seconds a request body may take to arrive (``HarnessConfig.read_timeout_s``).
 READ_TIMEOUT = web.AppKey("receiver_read_timeout", float)
 DEFAULT_READ_TIMEOUT = HarnessConfig.model_fields["read_timeout_s"].default
+DEFAULT_MAX_WAITS = HarnessConfig.model_fields["max_waits"].default
 
 
 _error = error
@@ -221,9 +222,17 @@ async def wait_event(request: web.Request) -> web.Response:
         )
     except ReceiverClosing as exc:
         return _error(503, "shutting_down", str(exc))
+    except TooManyWaits as exc:
+        return too_many_waits(exc)
     request.app[CHECKS].settle([found.id])
     settled = store.get(found.id) or found  # None only if cleared meanwhile
     return web.json_response(settled.wire(), dumps=_dumps)
+
+
+def too_many_waits(exc: TooManyWaits) -> web.Response:
+    response = _error(503, "too_many_waits", str(exc))
+    response.headers["Retry-After"] = "1"
+    return response
 
 
 def capture_id(request: web.Request) -> int:
@@ -325,6 +334,7 @@ def create_receiver_app(
     max_pending_checks: int = 20_000,
     api_url: str | MockLink | None = None,
     read_timeout_s: float = DEFAULT_READ_TIMEOUT,
+    max_waits: int = DEFAULT_MAX_WAITS,
 ) -> web.Application:
     """A receiver that stores its captures in ``db_path`` (``":memory:"`` allowed); the
     database is opened when the app starts and closed when it stops. Schema checks run after
@@ -332,11 +342,13 @@ def create_receiver_app(
     see :mod:`harness.receiver.checks`). ``api_url`` is the mock API's URL (or a
     :class:`~harness.receiver.mock.MockLink` filled in once it listens) for the inspector's
     view of the mock; None when the receiver runs alone."""
-    # auto_decompress off: a capture keeps the body as it came, whatever Content-Encoding says
+    # auto_decompress off: a capture keeps the body as it came, whatever Content-Encoding says;
+    # handler_cancellation on (as under aiohttp's test server): a client that leaves ends its
+    # wait or stream at once (captures are shielded, see uncancelled())
     app = web.Application(
         middlewares=[error_middleware],
         client_max_size=max_body_bytes,
-        handler_args={"auto_decompress": False},
+        handler_args={"auto_decompress": False, "handler_cancellation": True},
     )
     app[READ_TIMEOUT] = read_timeout_s
     app[PROTOCOL_ERROR] = protocol_error
@@ -347,7 +359,7 @@ def create_receiver_app(
         clock=clock or RealClock(),
         max_body_bytes=max_body_bytes,
     )
-    app[WAITERS] = Waiters()
+    app[WAITERS] = Waiters(max_waits)
     app[SCRIPTS] = Scripts()
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:

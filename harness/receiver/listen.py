@@ -46,6 +46,7 @@ async def listening(
         secrets=static_secrets(*check_secrets(secrets)) if secrets else no_secrets,
         max_body_bytes=config.max_body_bytes,
         read_timeout_s=config.read_timeout_s,
+        max_waits=config.max_waits,
     )
     if forward_to is not None:
         forward.install(app, forward_to)
