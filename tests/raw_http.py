@@ -74,12 +74,17 @@ def _unchunk(data: bytes) -> bytes:
     return out
 
 
-async def _read_answer(reader: asyncio.StreamReader) -> bytes:
-    """One answer: to the end of its Content-Length, else until the server closes."""
+async def _read_answer(reader: asyncio.StreamReader, head_only: bool) -> bytes:
+    """One final answer (1xx interim answers skipped): to the end of its Content-Length, else
+    until the server closes; only its head with ``head_only``."""
     try:
         head = await reader.readuntil(b"\r\n\r\n")
+        while head[9:10] == b"1":  # "HTTP/1.1 100 Continue": the answer follows
+            head = await reader.readuntil(b"\r\n\r\n")
     except asyncio.IncompleteReadError as exc:
         return exc.partial
+    if head_only:
+        return head
     for line in head.split(b"\r\n"):
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
@@ -87,7 +92,7 @@ async def _read_answer(reader: asyncio.StreamReader) -> bytes:
     return head + await reader.read()
 
 
-async def exchange(host: str, port: int, data: bytes) -> Answer:
+async def exchange(host: str, port: int, data: bytes, *, head_only: bool = False) -> Answer:
     """Sends ``data`` and reads the first answer (a request that does not finish itself, such
     as a short body, stays unfinished: the connection stays open until the answer)."""
     reader, writer = await asyncio.open_connection(host, port)
@@ -95,7 +100,7 @@ async def exchange(host: str, port: int, data: bytes) -> Answer:
         writer.write(data)
         await writer.drain()
         async with asyncio.timeout(ANSWER_TIMEOUT_S):
-            raw = await _read_answer(reader)
+            raw = await _read_answer(reader, head_only)
         return parse_answer(raw)
     finally:
         writer.close()

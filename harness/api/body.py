@@ -21,6 +21,7 @@ from harness.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from harness.strict_json import header_text
 
 from .state import CONFIG
 
@@ -75,7 +76,7 @@ async def read_body(request: web.Request) -> bytes:
     limit = config.max_body_bytes
     coding = request.headers.get(hdrs.CONTENT_ENCODING, "")
     if coding.strip().lower() not in DECODED:
-        raise UnsupportedEncoding(coding)
+        raise UnsupportedEncoding(header_text(coding))
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"request body is larger than {limit} bytes", {"limit": limit})
     try:
@@ -96,7 +97,7 @@ async def read_body(request: web.Request) -> bytes:
             {"timeoutSeconds": config.read_timeout_s},
         ) from exc
     if raw.strip() and not is_json_media_type(request):
-        raise UnsupportedMediaType(request.headers[hdrs.CONTENT_TYPE])
+        raise UnsupportedMediaType(header_text(request.headers[hdrs.CONTENT_TYPE]))
     return raw
 
 

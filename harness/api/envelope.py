@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from pydantic_core import to_json
+from pydantic_core import PydanticSerializationError, to_json
 
+from harness import strict_json
 from harness.clock import iso
 from harness.errors import ApiError
 
@@ -45,4 +46,8 @@ def app_error_response(app: web.Application, exc: ApiError) -> web.Response:
         "error": exc.body(),
         "timestamp": iso(app[CLOCK].now()),
     }
-    return web.Response(body=_dumps(body), status=exc.status, content_type="application/json")
+    try:
+        data = _dumps(body)
+    except PydanticSerializationError:  # text a client sent, not UTF-8: shown with U+FFFD
+        data = strict_json.dumps(body).encode()
+    return web.Response(body=data, status=exc.status, content_type="application/json")
