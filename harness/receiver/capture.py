@@ -130,7 +130,7 @@ def _odd_headers(headers: Mapping[str, str]) -> list[str]:
     coding = next((v for k, v in headers.items() if k.lower() == "content-encoding"), None)
     if coding is not None and coding.strip().lower() not in ("", "identity"):
         flags.append("content_encoded")
-    if not all(strict_json.is_utf8_header(f"{k}{v}") for k, v in headers.items()):
+    if not strict_json.is_utf8_header("".join(headers) + "".join(headers.values())):
         flags.append("non_utf8_header")
     return flags
 
