@@ -98,6 +98,7 @@ async def test_serve_captures_both_signed_events_of_the_readme_test_interview(
         assert inspector.status == 200 and "<html" in (await inspector.text()).lower()
         openapi = await http.get(f"{api}/openapi.json")  # built from schemas/openapi.yaml
         assert openapi.status == 200
+        await openapi.read()  # unread, the connection outlives the session: ResourceWarning
     database = tmp_path / ".harness" / "harness.sqlite3"  # the default --db, in the working dir
     code, out, err = await run_cli("validate", str(database), cwd=tmp_path)
     assert (code, out) == (0, "2 payload(s) checked: all valid\n"), err
