@@ -18,6 +18,7 @@ from harness.config import HarnessConfig
 from harness.domain.events import DomainEvent
 from harness.receiver.app import create_receiver_app
 from harness.receiver.secrets import static_secrets
+from harness.serving import HarnessRunner
 from harness.tuning import tune_gc
 
 
@@ -75,7 +76,10 @@ async def _serve(name: str) -> None:
     }
     app = factories[name]()
     tune_gc()  # both targets run as `serve` runs
-    runner = web.AppRunner(app, access_log=None)
+    if name in ("mock", "receiver"):  # as serve and listen run them
+        runner: web.AppRunner = HarnessRunner(app, header_timeout_s=10.0, access_log=None)
+    else:
+        runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

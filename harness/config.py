@@ -41,6 +41,11 @@ class HarnessConfig(BaseModel):
     allow_hosts: tuple[str, ...] = ()
     enforce_rate_limits: bool = False
     max_body_bytes: int = 1024 * 1024
+    #: Seconds a request may take to send its headers, and again its body, on both servers:
+    #: past that it is answered 408 (aiohttp alone would wait for ever).
+    read_timeout_s: float = Field(default=10.0, gt=0, le=3600)
+    #: Receiver long-polls (``GET /events/wait``) and streams open at once; more are a 503.
+    max_waits: int = Field(default=1000, ge=1)
     world_path: Path = DEFAULT_WORLD
     db_path: str = ".harness/harness.sqlite3"
     #: Consecutive failures that open a webhook's circuit.

@@ -6,6 +6,8 @@
     ├── ApiError                      an answer the mock API gives in the error envelope
     │   ├── ValidationFailed          400 VALIDATION_ERROR, details.errors = [{field, message}]
     │   ├── InvalidJson               400 INVALID_JSON
+    │   ├── BadRequest                400 BAD_REQUEST: the HTTP message itself is malformed
+    │   ├── RequestTimeout            408 REQUEST_TIMEOUT: headers or body too slow to arrive
     │   ├── InvalidApiKey             401 INVALID_API_KEY
     │   ├── InsufficientPermissions   403 INSUFFICIENT_PERMISSIONS (names the scope)
     │   ├── AccessDenied              403 RESOURCE_ACCESS_DENIED
@@ -15,6 +17,7 @@
     │   ├── BillingLimitReached       402 BILLING_LIMIT_REACHED
     │   ├── PayloadTooLarge           413 PAYLOAD_TOO_LARGE
     │   ├── UnsupportedMediaType      415 UNSUPPORTED_MEDIA_TYPE, details = {contentType}
+    │   │   └── UnsupportedEncoding     ... details = {contentEncoding}
     │   ├── RateLimited               429 RATE_LIMIT_EXCEEDED
     │   └── InjectedFault             5xx INTERNAL_ERROR from POST /_harness/faults (api.faults)
     ├── ConfigError                   a bad option or world file, found before anything listens
@@ -91,6 +94,16 @@ class InvalidJson(ApiError):
     code = "INVALID_JSON"
 
 
+class BadRequest(ApiError):
+    status = 400
+    code = "BAD_REQUEST"
+
+
+class RequestTimeout(ApiError):
+    status = 408
+    code = "REQUEST_TIMEOUT"
+
+
 class InvalidApiKey(ApiError):
     status = 401
     code = "INVALID_API_KEY"
@@ -159,6 +172,15 @@ class UnsupportedMediaType(ApiError):
         super().__init__(
             f"request bodies are JSON: send Content-Type: application/json, not {content_type!r}",
             {"contentType": content_type},
+        )
+
+
+class UnsupportedEncoding(UnsupportedMediaType):
+    def __init__(self, coding: str) -> None:
+        ApiError.__init__(
+            self,
+            f"Content-Encoding {coding!r} is not one the API decodes (gzip, deflate, identity)",
+            {"contentEncoding": coding},
         )
 
 

@@ -16,6 +16,7 @@ from harness.config import HarnessConfig
 from harness.delivery.signing import SecretSource
 from harness.receiver.app import create_receiver_app
 from harness.receiver.mock import MockLink
+from harness.serving import HarnessRunner
 from harness.tuning import tune_gc
 
 
@@ -27,8 +28,12 @@ class Running:
     receiver: web.Application
 
 
-async def _start(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+async def _start(
+    app: web.Application, host: str, port: int, read_timeout_s: float
+) -> tuple[web.AppRunner, str]:
+    runner = HarnessRunner(
+        app, header_timeout_s=read_timeout_s, access_log=None, handle_signals=False
+    )
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     try:
@@ -63,11 +68,15 @@ async def running(
         host=config.host,
         allow_hosts=config.allow_hosts,
         strict_schemas=config.strict_schemas,
+        read_timeout_s=config.read_timeout_s,
+        max_waits=config.max_waits,
     )
-    receiver_runner, receiver_url = await _start(receiver, config.host, config.receiver_port)
+    receiver_runner, receiver_url = await _start(
+        receiver, config.host, config.receiver_port, config.read_timeout_s
+    )
     try:
         enable_delivery(api, receiver_url)
-        api_runner, api_url = await _start(api, config.host, config.port)
+        api_runner, api_url = await _start(api, config.host, config.port, config.read_timeout_s)
         link.url = api_url
         try:
             yield Running(api_url, receiver_url, api, receiver)

@@ -116,7 +116,7 @@ async def test_a_bug_outside_an_attempt_still_leaves_an_error_attempt(
     real_record = Dispatcher._record
 
     def record(self: Dispatcher, *args: Any) -> None:
-        if args[-1] == "delivered":
+        if "delivered" in args:  # the outcome (a truncated flag may follow)
             raise KeyError("bookkeeping broke")
         real_record(self, *args)
 

@@ -241,7 +241,7 @@ def test_every_operation_documents_its_error_statuses() -> None:
         if op.get("security") != [] and not path.startswith("/_harness"):
             assert {"400", "401", "403", "429"} <= statuses, path
         if "requestBody" in op:
-            assert {"400", "413", "415"} <= statuses, path
+            assert {"400", "408", "413", "415"} <= statuses, path
         if "{id}" in path:
             assert "404" in statuses, path
     doc = _described()

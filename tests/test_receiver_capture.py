@@ -187,7 +187,12 @@ async def test_the_verdict_says_which_level_failed(
 HOSTILE: list[tuple[str, bytes, dict[str, str], list[str]]] = [
     ("not-json", b"hello, <b>world</b>", {}, ["not_json", "schema_invalid"]),
     ("empty", b"", {}, ["not_json", "schema_invalid"]),
-    ("binary", bytes(range(256)) * 4, {}, ["not_json", "schema_invalid"]),
+    (
+        "binary",
+        bytes(range(256)) * 4,
+        {},
+        ["not_json", "schema_invalid", "bad_signature", "non_utf8_body"],
+    ),
     ("nan", b'{"event": NaN}', {}, ["not_json", "schema_invalid"]),
     ("deep", b"[" * 100_000 + b"]" * 100_000, {}, ["not_json", "schema_invalid"]),
     ("array", b"[1, 2, 3]", {}, ["unknown_event", "schema_invalid"]),

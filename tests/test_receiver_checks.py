@@ -99,3 +99,17 @@ async def test_no_backlog_checks_before_answering(make_receiver: MakeReceiver) -
     client = await make_receiver(max_pending_checks=0)
     await post(client, _bad_body(), "acme")
     assert len(client.app[CHECKS]) == 0
+
+
+async def test_a_capture_named_before_its_check_is_queued_is_checked_now(tmp_path: Path) -> None:
+    # a wait can find a capture as soon as it is stored, before its save returns and defers it
+    store = CaptureStore.open(tmp_path / "c.sqlite3")
+    try:
+        checks = DeferredChecks(store, _inspector(), quiet_seconds=60, max_pending=100)
+        stored = store.add(_pending(_bad_body()))
+        checks.settle([stored.id])
+        found = store.get(stored.id)
+        assert found is not None and found.flags == ["schema_invalid"]
+        checks.close()
+    finally:
+        store.close()

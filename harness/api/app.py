@@ -9,6 +9,7 @@ from harness.config import HarnessConfig
 from harness.domain.events import EventSink, RecordingSink
 from harness.errors import ForeignRequest
 from harness.guard import Refusal, RequestGuard, guard_middleware
+from harness.serving import PROTOCOL_ERROR
 from harness.store.memory import Store
 from harness.store.world import World
 
@@ -17,7 +18,7 @@ from .agents import AGENTS
 from .candidates import CANDIDATES
 from .faults import fault_middleware
 from .jobs import JOBS
-from .middleware import envelope_middleware
+from .middleware import envelope_middleware, protocol_error
 from .ratelimit import RateLimiter
 from .state import CLOCK, CONFIG, LIMITER, SINK, STORE, WORLD
 
@@ -44,6 +45,7 @@ def create_api_app(
         client_max_size=config.max_body_bytes + 1,
     )
     app[CONFIG] = config
+    app[PROTOCOL_ERROR] = protocol_error
     app[CLOCK] = clock
     app[SINK] = sink if sink is not None else RecordingSink()
     app[STORE] = Store()

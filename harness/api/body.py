@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import TypeVar
 from uuid import UUID
@@ -11,12 +12,16 @@ from pydantic import BaseModel, ValidationError
 
 from harness.domain.requests import UUID_PATTERN
 from harness.errors import (
+    BadRequest,
     FieldError,
     InvalidJson,
     PayloadTooLarge,
+    RequestTimeout,
+    UnsupportedEncoding,
     UnsupportedMediaType,
     ValidationFailed,
 )
+from harness.strict_json import header_text
 
 from .state import CONFIG
 
@@ -58,20 +63,49 @@ def is_json_media_type(request: web.Request) -> bool:
     return subtype != kind and subtype.endswith("+json") and len(subtype) > len("+json")
 
 
+#: What aiohttp decodes before the handler reads (``br``/``zstd`` need libraries the harness
+#: does not install: aiohttp's parser answers those 400 itself).
+DECODED = frozenset({"", "identity", "gzip", "deflate"})
+
+
 async def read_body(request: web.Request) -> bytes:
-    """The body (413 above the limit); a body that is not declared JSON is a 415."""
-    limit = request.app[CONFIG].max_body_bytes
+    """The body, decoded as its ``Content-Encoding`` says (413 above the limit, decoded; 415
+    for a coding the API does not decode; 400 for bytes that do not decode; 408 if the body
+    does not arrive within the configured read timeout); a body not declared JSON is a 415."""
+    config = request.app[CONFIG]
+    limit = config.max_body_bytes
+    coding = request.headers.get(hdrs.CONTENT_ENCODING, "")
+    if coding.strip().lower() not in DECODED:
+        raise UnsupportedEncoding(header_text(coding))
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"request body is larger than {limit} bytes", {"limit": limit})
     try:
-        raw = await request.read()
+        async with asyncio.timeout(config.read_timeout_s):
+            raw = await request.read()
     except web.HTTPRequestEntityTooLarge as exc:
         raise PayloadTooLarge(
             f"request body is larger than {limit} bytes", {"limit": limit}
         ) from exc
+    except web.RequestPayloadError as exc:  # e.g. Content-Encoding gzip on bytes that are not
+        raise BadRequest(f"request body could not be read: {_reason(exc)}") from exc
+    except ConnectionError as exc:  # the client hung up mid-body: no one hears the answer
+        raise BadRequest("the connection closed before the request body arrived") from exc
+    except TimeoutError as exc:
+        raise RequestTimeout(
+            f"the request body did not arrive within {config.read_timeout_s:g} s"
+            " (Content-Length larger than what was sent?)",
+            {"timeoutSeconds": config.read_timeout_s},
+        ) from exc
     if raw.strip() and not is_json_media_type(request):
-        raise UnsupportedMediaType(request.headers[hdrs.CONTENT_TYPE])
+        raise UnsupportedMediaType(header_text(request.headers[hdrs.CONTENT_TYPE]))
     return raw
+
+
+def _reason(exc: web.RequestPayloadError) -> str:
+    """What aiohttp's payload error says, on one line."""
+    cause = exc.__cause__
+    text = getattr(cause, "message", "") or str(exc)
+    return " ".join(str(text).split()) or type(exc).__name__
 
 
 def parse(raw: bytes, model: type[M]) -> M:

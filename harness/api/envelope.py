@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from pydantic_core import to_json
+from pydantic_core import PydanticSerializationError, to_json
 
+from harness import strict_json
 from harness.clock import iso
 from harness.errors import ApiError
 
@@ -34,10 +35,19 @@ def created(request: web.Request, data: Any) -> web.Response:
 
 def error_response(request: web.Request, exc: ApiError) -> web.Response:
     """An error always keeps the envelope."""
+    return app_error_response(request.app, exc)
+
+
+def app_error_response(app: web.Application, exc: ApiError) -> web.Response:
+    """The envelope of an error of ``app`` (also where no request reached a handler)."""
     body = {
         "success": False,
         "data": None,
         "error": exc.body(),
-        "timestamp": iso(request.app[CLOCK].now()),
+        "timestamp": iso(app[CLOCK].now()),
     }
-    return web.Response(body=_dumps(body), status=exc.status, content_type="application/json")
+    try:
+        data = _dumps(body)
+    except PydanticSerializationError:  # text a client sent, not UTF-8: shown with U+FFFD
+        data = strict_json.dumps(body).encode()
+    return web.Response(body=data, status=exc.status, content_type="application/json")

@@ -45,6 +45,7 @@ from pydantic_core import to_json
 
 from harness.clock import Clock, iso
 from harness.config import HarnessConfig
+from harness.delivery.answer import read_capped
 from harness.delivery.lanes import (
     HELD,
     IN_FLIGHT,
@@ -280,10 +281,13 @@ class Dispatcher:
                 self._record(delivery, number, url, None, None, reason, "skipped")
                 return True
             lane.state, lane.attempts = IN_FLIGHT, number
-            status, latency, error, raised = await self._guarded_attempt(hook, delivery)
+            answer = await self._guarded_attempt(hook, delivery)
+            status, latency, error, truncated, raised = answer
             if error is None:
                 hook.record_success()
-                self._record(delivery, number, hook.url, status, latency, None, "delivered")
+                self._record(
+                    delivery, number, hook.url, status, latency, None, "delivered", truncated
+                )
                 return True
             opened = hook.record_failure(self.config.circuit_threshold, self.clock.now())
             if opened:
@@ -292,7 +296,7 @@ class Dispatcher:
             outcome: Outcome = "error" if raised else "failed" if last else "retrying"
             if raised:
                 error += "; no retry left" if last else "; will be retried"
-            self._record(delivery, number, hook.url, status, latency, error, outcome)
+            self._record(delivery, number, hook.url, status, latency, error, outcome, truncated)
             if last:
                 return True
             lane.state = RETRY_WAIT
@@ -302,17 +306,17 @@ class Dispatcher:
 
     async def _guarded_attempt(
         self, hook: Webhook, delivery: Delivery
-    ) -> tuple[int | None, float | None, str | None, bool]:
-        """:meth:`_attempt`, with any exception it raises turned into a failure (the last
-        item says so): a delivery is never lost to an exception."""
+    ) -> tuple[int | None, float | None, str | None, bool, bool]:
+        """:meth:`_attempt` (status, latency, error, truncated), with any exception it raises
+        turned into a failure (the last item says so): a delivery is never lost to one."""
         try:
-            status, latency, error = await self._attempt(hook, delivery)
+            status, latency, error, truncated = await self._attempt(hook, delivery)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             log.exception("delivery %s: the attempt raised", delivery.id)
-            return None, None, f"harness error: {_describe(exc)}", True
-        return status, latency, error, False
+            return None, None, f"harness error: {_describe(exc)}", False, True
+        return status, latency, error, truncated, False
 
     def _record_crash(self, lane: Lane, delivery: Delivery, exc: Exception) -> None:
         """The trace a delivery leaves when its lane itself failed (a bug): one ``error``."""
@@ -330,8 +334,9 @@ class Dispatcher:
 
     async def _attempt(
         self, hook: Webhook, delivery: Delivery
-    ) -> tuple[int | None, float, str | None]:
-        """One POST: (status code, latency in ms, error or None on a 2xx)."""
+    ) -> tuple[int | None, float, str | None, bool]:
+        """One POST: (status code, latency in ms, error or None on a 2xx, whether the answer
+        was longer than :data:`~harness.delivery.answer.ANSWER_CAP`, so not read whole)."""
         if self._session is None:
             raise RuntimeError("Dispatcher.start() was not awaited (the app is not running)")
         stamp = int(self.clock.now().timestamp())
@@ -341,6 +346,7 @@ class Dispatcher:
         timeout = aiohttp.ClientTimeout(total=hook.timeout_ms / 1000)
         started = time.perf_counter()
         status: int | None = None
+        truncated = False
         try:
             async with self._session.post(
                 hook.url,
@@ -350,7 +356,7 @@ class Dispatcher:
                 timeout=timeout,
             ) as response:
                 status = response.status
-                await response.read()
+                _, truncated = await read_capped(response)
         except TimeoutError:
             error: str | None = f"timed out after {hook.timeout_ms} ms"
         except (aiohttp.ClientError, OSError) as exc:
@@ -358,7 +364,7 @@ class Dispatcher:
         else:
             error = None if 200 <= status < 300 else _status_error(status)
         latency = round((time.perf_counter() - started) * 1000, 3)
-        return status, latency, error
+        return status, latency, error, truncated
 
     def _record(
         self,
@@ -369,6 +375,7 @@ class Dispatcher:
         latency: float | None,
         error: str | None,
         outcome: Outcome,
+        truncated: bool = False,
     ) -> None:
         self.log.add(
             delivery_id=delivery.id,
@@ -383,6 +390,7 @@ class Dispatcher:
             at=self.clock.now(),
             outcome=outcome,
             injected=delivery.injected,
+            response_truncated=truncated,
         )
 
 

@@ -10,6 +10,9 @@
 - ``error`` — building or sending the attempt raised inside the harness (``error`` names the
   exception and says whether it will be retried); counted and retried like any failure.
 
+``responseTruncated`` says the target's answer body was longer than the 64 KiB the dispatcher
+reads (:mod:`harness.delivery.answer`); the rest was left unread and the connection closed.
+
 ``injected`` names the failure-injection modes that shaped the attempt's delivery
 (``duplicate``, ``out-of-order``, ``delayed``; see :mod:`harness.delivery.modes`).
 """
@@ -42,6 +45,8 @@ class Attempt:
     outcome: Outcome
     id: UUID
     injected: tuple[str, ...] = ()
+    #: The answer body was longer than the dispatcher reads (64 KiB): the rest was not read.
+    response_truncated: bool = False
 
     def wire(self) -> dict[str, Any]:
         return {
@@ -58,6 +63,7 @@ class Attempt:
             "at": iso(self.at),
             "outcome": self.outcome,
             "injected": list(self.injected),
+            "responseTruncated": self.response_truncated,
         }
 
 

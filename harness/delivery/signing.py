@@ -64,7 +64,8 @@ def whsec(secret_hex: str) -> str:
 
 
 def _standard_signature(key: bytes, msg_id: str, timestamp: int, body: bytes) -> str:
-    signed = f"{msg_id}.{timestamp}.".encode() + body
+    # surrogateescape: a header value aiohttp decoded that way is signed as the bytes it was
+    signed = f"{msg_id}.{timestamp}.".encode("utf-8", "surrogateescape") + body
     digest = hmac.new(key, signed, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()
 
@@ -149,7 +150,8 @@ def matching(
         if not candidates:
             return Verdict.INVALID, "no v1 signature in webhook-signature", None
     for sent in candidates:
+        sent_bytes = sent.encode("utf-8", "surrogateescape")
         for index, wanted in enumerate(expected):
-            if hmac.compare_digest(sent.encode(), wanted.encode()):
+            if hmac.compare_digest(sent_bytes, wanted.encode()):
                 return Verdict.VALID, "signature matches", index
     return Verdict.INVALID, "no signature matches a known secret", None

@@ -8,7 +8,7 @@
 - **Signatures**: every webhook operation declares the headers of the server's signing scheme.
 - **Statuses**: every status an operation can return is documented: 400 for parameters and
   bodies, 401/429 for keys, 403 for keys and for a foreign Host or Origin (every route), 404 for
-  ids (and bodies that name them), 413/415 for bodies, 500.
+  ids (and bodies that name them), 408/413/415 for bodies, 500.
 - **Examples**: a request schema's ``examples`` become the operation's request examples.
 - **Links**: each create links to the list of its collection and to every operation on the
   id it answers (``/jobs`` → ``/jobs/{id}``, ``/interviews`` → ``/_harness/interviews/{id}/...``).
@@ -144,7 +144,7 @@ def _needs(path: str, op: dict[str, Any]) -> list[str]:
     if "{" in path or (body and not control):
         needed.append("404")
     if body:
-        needed += ["413", "415"]
+        needed += ["408", "413", "415"]
     if not control:
         needed += ["401", "429"]
     return needed

@@ -5,7 +5,8 @@ refuses a foreign ``Host``, and every non-GET one a foreign ``Origin``, with 403
 ``foreign_host`` / ``foreign_origin``: :mod:`harness.guard`)::
 
     POST   /hooks/{channel}            capture anything; answer 204 (or as scripted; 413 if too
-                                       large), header X-Harness-Capture-Id
+                                       large; 408 if the body stops arriving), header
+                                       X-Harness-Capture-Id
     GET    /events?event=&interviewId=&channel=&deliveryId=&after=&limit=
                                        {"items": [capture...], "count": n}, oldest first
     GET    /events/wait?...&timeout=S  200 capture | 408 {"error": "timeout", ..., "arrived"}
@@ -27,26 +28,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
+import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
+from harness import strict_json
 from harness.clock import Clock, RealClock
 from harness.config import HarnessConfig
 from harness.delivery.signing import Scheme, SecretSource
 from harness.guard import Refusal, RequestGuard, guard_middleware
-from harness.receiver.capture import Inspector, flat_headers, read_body
+from harness.receiver.capture import HUNG_UP, Inspector, flat_headers, ordered, read_body
 from harness.receiver.checks import DeferredChecks
+from harness.receiver.errors import error, error_middleware, protocol_error
 from harness.receiver.forward import FORWARDER
 from harness.receiver.script import ScriptError, Scripts, parse_script
 from harness.receiver.secrets import no_secrets
-from harness.receiver.waiters import ReceiverClosing, Waiters
+from harness.receiver.waiters import ReceiverClosing, TooManyWaits, Waiters
 from harness.schemas import SchemaSet, default_schemas
+from harness.serving import PROTOCOL_ERROR
 from harness.store.captures import Capture, CaptureQuery, CaptureStore
 
 if TYPE_CHECKING:
@@ -66,10 +71,13 @@ WAITERS = web.AppKey("receiver_waiters", Waiters)
 CHECKS = web.AppKey("receiver_checks", DeferredChecks)
 SCRIPTS = web.AppKey("receiver_scripts", Scripts)
 CLOSING = web.AppKey("receiver_closing", asyncio.Event)
+#: Seconds a request body may take to arrive (``HarnessConfig.read_timeout_s``).
+READ_TIMEOUT = web.AppKey("receiver_read_timeout", float)
+DEFAULT_READ_TIMEOUT = HarnessConfig.model_fields["read_timeout_s"].default
+DEFAULT_MAX_WAITS = HarnessConfig.model_fields["max_waits"].default
 
 
-def _error(status: int, code: str, message: str, **extra: Any) -> web.Response:
-    return web.json_response({"error": code, "message": message, **extra}, status=status)
+_error = error
 
 
 def _refuse(request: web.Request, refusal: Refusal) -> web.Response:
@@ -80,14 +88,28 @@ class BadQuery(ValueError):
     pass
 
 
+#: The largest id (and ``after``, ``limit``) there can be: SQLite's INTEGER is 64-bit signed.
+MAX_ID = 2**63 - 1
+_INTEGER = re.compile(r"-?[0-9]{1,20}")
+
+
+def whole_number(raw: str) -> int | None:
+    """``raw`` as an integer when it is one written in ASCII digits (an optional ``-``, no
+    sign, spaces or ``_``) within SQLite's 64-bit range, else None."""
+    if _INTEGER.fullmatch(raw) is None:
+        return None
+    value = int(raw)
+    return value if -MAX_ID - 1 <= value <= MAX_ID else None
+
+
 def _int_param(request: web.Request, name: str, low: int) -> int | None:
     raw = request.query.get(name)
     if raw is None or raw == "":
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadQuery(f"{name} must be an integer, got {raw!r}") from None
+    value = whole_number(raw)
+    if value is None:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise BadQuery(f"{name} must be an integer between {low} and {MAX_ID}, got {shown!r}")
     if value < low:
         raise BadQuery(f"{name} must be >= {low}")
     return value
@@ -109,16 +131,19 @@ async def capture_hook(request: web.Request) -> web.StreamResponse:
     app = request.app
     inspector = app[INSPECTOR]
     channel = request.match_info["channel"]
-    body, size = await read_body(request, inspector.max_body_bytes)
+    body, size, short = await read_body(request, inspector.max_body_bytes, app[READ_TIMEOUT])
     forward = None
-    if size > len(body):
-        status, delay_ms = 413, 0  # a scripted attempt is not used up by an oversized body
+    timed_out = short is not None and short != HUNG_UP
+    if size > len(body) or timed_out:  # a scripted attempt is not used up by either
+        status, delay_ms = 408 if timed_out else 413, 0
     else:
         answer = app[SCRIPTS].answer(channel)
         status, delay_ms = answer.status, answer.delay_ms
         forward = None if answer.scripted else app.get(FORWARDER)
     headers = flat_headers(request.headers)
     capture = inspector.inspect(channel, headers, body, size, status, delay_ms)
+    if short is not None:
+        capture = replace(capture, flags=ordered([*capture.flags, "incomplete_body"]))
     if forward is not None:  # listen --forward-to: the handler's answer is the answer
         forwarded = await forward.forward(channel, headers, body)
         status = forwarded.answer_status
@@ -134,6 +159,10 @@ async def capture_hook(request: web.Request) -> web.StreamResponse:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(app[CLOSING].wait(), delay_ms / 1000)
     headers = {"X-Harness-Capture-Id": str(stored.id)}
+    if timed_out:
+        response = _error(408, "request_timeout", f"{short} (captured, incomplete)")
+        response.headers.update(headers)
+        return response
     if status == 204 or forward is not None:
         return web.Response(status=status, headers=headers)
     payload: dict[str, Any] = {"captureId": stored.id, "scripted": status != 413, "status": status}
@@ -142,6 +171,17 @@ async def capture_hook(request: web.Request) -> web.StreamResponse:
             f"body larger than {inspector.max_body_bytes} bytes (captured, truncated)"
         )
     return web.json_response(payload, status=status, headers=headers)
+
+
+def uncancelled(handler: Handler) -> Handler:
+    """``handler`` run to its end even when aiohttp cancels it because the client left (it
+    does with ``handler_cancellation``, as the test server and the receiver run): a sender
+    that hangs up mid-delivery still leaves its capture."""
+
+    async def shielded(request: web.Request) -> web.StreamResponse:
+        return await asyncio.shield(handler(request))
+
+    return shielded
 
 
 async def list_events(request: web.Request) -> web.Response:
@@ -183,20 +223,29 @@ async def wait_event(request: web.Request) -> web.Response:
         )
     except ReceiverClosing as exc:
         return _error(503, "shutting_down", str(exc))
+    except TooManyWaits as exc:
+        return too_many_waits(exc)
     request.app[CHECKS].settle([found.id])
     settled = store.get(found.id) or found  # None only if cleared meanwhile
     return web.json_response(settled.wire(), dumps=_dumps)
 
 
-def _capture_id(request: web.Request) -> int:
-    return int(request.match_info["id"])
+def too_many_waits(exc: TooManyWaits) -> web.Response:
+    response = _error(503, "too_many_waits", str(exc))
+    response.headers["Retry-After"] = "1"
+    return response
+
+
+def capture_id(request: web.Request) -> int:
+    """The path's capture id; 0 (no capture has it) for one past SQLite's range."""
+    return whole_number(request.match_info["id"]) or 0
 
 
 def found_capture(request: web.Request) -> Capture | web.Response:
     """The capture ``{id}`` names, its schema check settled; or the 404 answer."""
-    capture_id = _capture_id(request)
-    request.app[CHECKS].settle([capture_id])
-    found = request.app[STORE].get(capture_id)
+    wanted = capture_id(request)
+    request.app[CHECKS].settle([wanted])
+    found = request.app[STORE].get(wanted)
     if found is None:
         return _error(404, "not_found", f"no capture {request.match_info['id']}")
     return found
@@ -219,11 +268,28 @@ async def list_channels(request: web.Request) -> web.Response:
     return web.json_response({"items": [s.wire(name) for name, s in scripts.items()]})
 
 
+async def read_json(request: web.Request) -> Any:
+    """A control request's JSON body ({} when none came; raises ValueError if not JSON and
+    :class:`TimeoutError` if it does not arrive within the read timeout)."""
+    if not request.can_read_body:
+        return {}
+    async with asyncio.timeout(request.app[READ_TIMEOUT]):
+        raw = await request.read()
+    return strict_json.loads(raw)
+
+
+def body_timeout(request: web.Request) -> web.Response:
+    seconds = request.app[READ_TIMEOUT]
+    return _error(408, "request_timeout", f"the body did not arrive within {seconds:g} s")
+
+
 async def put_script(request: web.Request) -> web.Response:
     channel = request.match_info["channel"]
     try:
-        body = await request.json() if request.can_read_body else {}
-    except ValueError:
+        body = await read_json(request)
+    except TimeoutError:
+        return body_timeout(request)
+    except (ValueError, RecursionError):
         return _error(400, "bad_script", "body must be JSON {status, delayMs, failFirst}")
     try:
         script = parse_script(body)
@@ -251,7 +317,7 @@ async def health(request: web.Request) -> web.Response:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return strict_json.dumps(value)
 
 
 def create_receiver_app(
@@ -267,6 +333,8 @@ def create_receiver_app(
     host: str = "127.0.0.1",
     allow_hosts: Sequence[str] = (),
     strict_schemas: bool = False,
+    read_timeout_s: float = DEFAULT_READ_TIMEOUT,
+    max_waits: int = DEFAULT_MAX_WAITS,
 ) -> web.Application:
     """A receiver that stores its captures in ``db_path`` (``":memory:"`` allowed); the
     database is opened when the app starts and closed when it stops. Schema checks run after
@@ -277,7 +345,16 @@ def create_receiver_app(
     and ``allow_hosts`` the extra names it answers to (:mod:`harness.guard`); ``strict_schemas``
     checks captures against the harness's own emissions too, not only what the vendor documents."""
     guard = guard_middleware(RequestGuard(host, allow_hosts), _refuse)
-    app = web.Application(client_max_size=max_body_bytes, middlewares=[guard])
+    # auto_decompress off: a capture keeps the body as it came, whatever Content-Encoding says;
+    # handler_cancellation on (as under aiohttp's test server): a client that leaves ends its
+    # wait or stream at once (captures are shielded, see uncancelled())
+    app = web.Application(
+        middlewares=[guard, error_middleware],
+        client_max_size=max_body_bytes,
+        handler_args={"auto_decompress": False, "handler_cancellation": True},
+    )
+    app[READ_TIMEOUT] = read_timeout_s
+    app[PROTOCOL_ERROR] = protocol_error
     app[INSPECTOR] = Inspector(
         scheme=scheme,
         secrets=secrets,
@@ -286,7 +363,7 @@ def create_receiver_app(
         max_body_bytes=max_body_bytes,
         strict=strict_schemas,
     )
-    app[WAITERS] = Waiters()
+    app[WAITERS] = Waiters(max_waits)
     app[SCRIPTS] = Scripts()
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -308,7 +385,7 @@ def create_receiver_app(
     app.cleanup_ctx.append(lifecycle)
     app.on_shutdown.append(on_shutdown)
     router = app.router
-    router.add_post("/hooks/{channel}", capture_hook)
+    router.add_post("/hooks/{channel}", uncancelled(capture_hook))
     router.add_get("/events", list_events)
     router.add_delete("/events", clear_events)
     router.add_get("/events/wait", wait_event)

@@ -14,13 +14,28 @@ the caller stores it. Flags, in this order when several apply:
 - ``bad_signature``: the verdict is ``invalid`` (wrong, missing, stale or garbage headers) or
   ``wrong_channel`` (signed by another company's webhook: :mod:`harness.receiver.secrets`).
 - ``internal_error``: a check itself failed (the reason says which); the capture is kept.
+- ``incomplete_body``: the body ended short of its ``Content-Length`` (the sender hung up) or
+  did not arrive within the read timeout (answered 408); what came is kept.
+
+and what is odd about the bytes (see :mod:`harness.strict_json` for how they are shown):
+
+- ``content_encoded``: ``Content-Encoding`` names a coding (not ``identity``): the body is kept,
+  checked and shown as it came, never decoded.
+- ``byte_order_mark``: the body starts with a UTF-8 byte order mark; read as JSON after it.
+- ``non_utf8_body``: the body is not UTF-8 (so not JSON); ``bodyBase64`` has its bytes.
+- ``non_utf8_header``: a header value is not UTF-8: shown with U+FFFD, exact in
+  ``headersBase64``.
+- ``lone_surrogate``: a JSON string escapes half a surrogate pair (``"\\ud800"``); U+FFFD is
+  shown (and checked) in its place.
+- ``duplicate_key``: a JSON object names a key twice; the last one counts.
+- ``number_out_of_range``: a JSON number no double holds (``1e400``) or an integer of more
+  than 4,300 digits; shown and checked as a string of the number as written.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -28,6 +43,7 @@ from typing import Any
 
 from aiohttp import web
 
+from harness import strict_json
 from harness.clock import Clock, iso
 from harness.delivery.signing import KnownSecret, Scheme, SecretSource, Verdict
 from harness.receiver.secrets import verify_on_channel
@@ -39,6 +55,8 @@ log = logging.getLogger("harness.receiver")
 #: Past the kept bytes, a body is still drained (to count it) up to this many bytes.
 DRAIN_LIMIT = 64 * 1024 * 1024
 EVENT_SCHEMA = "events/event"
+#: Why a body ended short when the sender closed the connection (any other reason: a timeout).
+HUNG_UP = "the sender hung up"
 FLAGS = (
     "too_large",
     "not_json",
@@ -46,28 +64,42 @@ FLAGS = (
     "schema_invalid",
     "bad_signature",
     "internal_error",
+    "incomplete_body",
+    "content_encoded",
+    "byte_order_mark",
+    "non_utf8_body",
+    "non_utf8_header",
+    "lone_surrogate",
+    "duplicate_key",
+    "number_out_of_range",
 )
 
 
-async def read_body(request: web.Request, limit: int) -> tuple[bytes, int]:
-    """The first ``limit`` bytes of the body and how many bytes arrived in all."""
+async def read_body(
+    request: web.Request, limit: int, timeout_s: float | None = None
+) -> tuple[bytes, int, str | None]:
+    """The first ``limit`` bytes of the body, how many bytes arrived in all, and, when the body
+    ended short of its ``Content-Length`` or did not end within ``timeout_s``, why."""
     length = request.content_length
-    if length is not None and length <= limit:
-        try:
-            body = await request.content.readexactly(length) if length else b""
-        except asyncio.IncompleteReadError as exc:  # the sender hung up: keep what came
-            body = exc.partial
-        return body, len(body)
     kept = bytearray()
     size = 0
-    while size < DRAIN_LIMIT:
-        chunk = await request.content.read(256 * 1024)
-        if not chunk:
-            break
-        size += len(chunk)
-        if len(kept) < limit:
-            kept += chunk[: limit - len(kept)]
-    return bytes(kept), size
+    short: str | None = None
+    try:
+        async with asyncio.timeout(timeout_s):
+            while size < DRAIN_LIMIT and (length is None or size < length):
+                chunk = await request.content.read(256 * 1024)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if len(kept) < limit:
+                    kept += chunk[: limit - len(kept)]
+    except TimeoutError:
+        short = f"the body did not arrive within {timeout_s:g} s"
+    except (ConnectionError, web.RequestPayloadError):
+        short = HUNG_UP
+    if short is None and length is not None and size < min(length, DRAIN_LIMIT):
+        short = HUNG_UP
+    return bytes(kept), size, short
 
 
 def flat_headers(raw: Mapping[str, str] | Any) -> dict[str, str]:
@@ -78,8 +110,15 @@ def flat_headers(raw: Mapping[str, str] | Any) -> dict[str, str]:
     return out
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
+def _odd_headers(headers: Mapping[str, str]) -> list[str]:
+    """The flags the headers alone earn."""
+    flags: list[str] = []
+    coding = next((v for k, v in headers.items() if k.lower() == "content-encoding"), None)
+    if coding is not None and coding.strip().lower() not in ("", "identity"):
+        flags.append("content_encoded")
+    if not strict_json.is_utf8_header("".join(headers) + "".join(headers.values())):
+        flags.append("non_utf8_header")
+    return flags
 
 
 def ordered(flags: list[str]) -> list[str]:
@@ -120,7 +159,7 @@ class Inspector:
         """Everything but the schema check of a JSON body: that capture comes back with
         ``schema_errors`` None, for :meth:`schema_check` (see :mod:`harness.receiver.checks`)."""
         now = self.clock.now()
-        flags: list[str] = []
+        flags = _odd_headers(headers)
         errors: list[dict[str, str]] | None = None
         fields: dict[str, str | None] = {"event": None, "interview_id": None, "delivery_id": None}
         truncated = size > len(body)
@@ -132,6 +171,8 @@ class Inspector:
             )
             errors = [_violation("size", message)]
         else:
+            if not strict_json.is_utf8(body):
+                flags.append("non_utf8_body")
             errors = self._read_fields(body, flags, fields)
         if errors:
             flags.append("schema_invalid")
@@ -141,11 +182,10 @@ class Inspector:
         if reason.startswith("check failed"):
             flags.append("internal_error")
         if fields["delivery_id"] is None:
-            fields["delivery_id"] = next(
-                (v for k, v in headers.items() if k.lower() == "webhook-id"), None
-            )
+            sent = next((v for k, v in headers.items() if k.lower() == "webhook-id"), None)
+            fields["delivery_id"] = None if sent is None else strict_json.header_text(sent)
         return Capture(
-            channel=channel,
+            channel=strict_json.clean_text(channel),
             received_at=iso(now),
             headers=headers,
             body=body,
@@ -168,10 +208,11 @@ class Inspector:
         """Parses the body for event, interviewId and deliveryId; the schema errors if they
         are known already (not JSON), None if the schema check is still to come."""
         try:
-            document = json.loads(body, parse_constant=_reject_constant)
+            document, odd = strict_json.examine(body)
         except (ValueError, RecursionError) as exc:
             flags.append("not_json")
             return [_violation("json", f"body is not JSON: {exc}")]
+        flags.extend(odd)
         if isinstance(document, dict):
             event = document.get("event")
             fields["event"] = event if isinstance(event, str) else None
@@ -194,7 +235,7 @@ class Inspector:
         known = capture.event in self.known_events
         schema = f"events/{capture.event}" if known else EVENT_SCHEMA
         try:
-            document = json.loads(capture.body, parse_constant=_reject_constant)
+            document = strict_json.loads(capture.body)
             found = self.schemas.verdict(document, schema, strict=self.strict)
             errors = [v.as_dict() for v in found]
         except Exception as exc:  # a hostile document must never lose its capture

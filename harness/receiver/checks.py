@@ -66,8 +66,10 @@ class DeferredChecks:
         self._schedule(self._quiet)
 
     def settle(self, ids: Iterable[int] | None = None) -> None:
-        """Runs the pending checks of ``ids`` (of every capture when None) now."""
-        targets = list(self._pending) if ids is None else [i for i in ids if i in self._pending]
+        """Runs the checks of ``ids`` now (of every pending capture when None). A named capture
+        is checked even before it is queued: a wait can find a capture the moment it is stored,
+        before its save has returned and deferred the check."""
+        targets = list(self._pending) if ids is None else list(ids)
         for capture_id in targets:
             self._check(capture_id)
 

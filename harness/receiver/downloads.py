@@ -35,6 +35,10 @@ _TOKEN = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"
 _MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}(\s*;[\x20-\x7e]*)?")
 
 
+#: Flags of JSON a fixture keeps byte for byte: re-encoding would change what a handler reads.
+AS_SENT = frozenset({"lone_surrogate", "duplicate_key", "number_out_of_range", "byte_order_mark"})
+
+
 def file_name(capture: Capture, suffix: str) -> str:
     """``<event>-<id><suffix>``, the event reduced to safe characters."""
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", capture.event or "capture").strip("._") or "capture"
@@ -71,6 +75,8 @@ async def fixture(request: web.Request) -> web.Response:
         return found
     if {"not_json", "too_large"} & set(found.flags):  # the bytes as they came
         data, suffix, content_type = found.body, ".bin", "application/octet-stream"
+    elif AS_SENT & set(found.flags):  # pretty-printing would change what they say
+        data, suffix, content_type = found.body, ".json", "application/json"
     else:
         text = json.dumps(found.parsed_body(), indent=2, ensure_ascii=False) + "\n"
         data, suffix, content_type = text.encode(), ".json", "application/json"

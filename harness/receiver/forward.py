@@ -4,8 +4,9 @@ The receiver captures as always, then POSTs the same body bytes with the same he
 hop-by-hop ones and ``Host``) to ``URL`` (``{channel}`` in it is replaced by the channel), and
 answers the sender with the handler's status, so the mock's retries follow the handler's
 answers. A connection error answers 502, a timeout 504. The handler's answer (status, latency,
-error, the start of its body) is recorded on the capture as ``forwarded``. A channel with a
-receiver script is answered by the script and not forwarded.
+error, the first 2 KiB of its body and ``truncated`` if there was more, never read whole) is
+recorded on the capture as ``forwarded``. A channel with a receiver script is answered by the
+script and not forwarded.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
+from harness.delivery.answer import read_capped
 from harness.errors import ConfigError
 
 #: Never forwarded: they describe one hop, not the delivery.
@@ -48,6 +50,8 @@ class ForwardAnswer:
     latency_ms: float
     error: str | None
     body: str
+    #: The handler's answer was longer than the :data:`BODY_KEPT` bytes read of it.
+    truncated: bool = False
 
     @property
     def answer_status(self) -> int:
@@ -63,6 +67,7 @@ class ForwardAnswer:
             "latencyMs": self.latency_ms,
             "error": self.error,
             "body": self.body,
+            "truncated": self.truncated,
         }
 
 
@@ -97,6 +102,7 @@ class Forwarder:
         started = time.perf_counter()
         status: int | None = None
         text = ""
+        truncated = False
         error: str | None = None
         try:
             async with self._session.post(
@@ -108,13 +114,14 @@ class Forwarder:
                 skip_auto_headers=("User-Agent", "Content-Type"),
             ) as response:
                 status = response.status
-                text = (await response.content.read(BODY_KEPT)).decode("utf-8", "replace")
+                kept, truncated = await read_capped(response, BODY_KEPT)
+                text = kept.decode("utf-8", "replace")
         except TimeoutError:
             error = f"timed out after {self.timeout_s:g} s"
         except (aiohttp.ClientError, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         latency = round((time.perf_counter() - started) * 1000, 3)
-        return ForwardAnswer(url, status, latency, error, text)
+        return ForwardAnswer(url, status, latency, error, text, truncated)
 
 
 FORWARDER = web.AppKey("receiver_forwarder", Forwarder)

@@ -15,6 +15,7 @@ from harness.errors import ConfigError
 from harness.receiver import forward
 from harness.receiver.app import create_receiver_app
 from harness.receiver.secrets import no_secrets, static_secrets
+from harness.serving import HarnessRunner
 
 
 def check_secrets(secrets: Sequence[str]) -> list[str]:
@@ -47,10 +48,14 @@ async def listening(
         host=config.host,
         allow_hosts=config.allow_hosts,
         strict_schemas=config.strict_schemas,
+        read_timeout_s=config.read_timeout_s,
+        max_waits=config.max_waits,
     )
     if forward_to is not None:
         forward.install(app, forward_to)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = HarnessRunner(
+        app, header_timeout_s=config.read_timeout_s, access_log=None, handle_signals=False
+    )
     await runner.setup()
     try:
         await web.TCPSite(runner, config.host, config.receiver_port).start()

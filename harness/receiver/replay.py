@@ -27,7 +27,7 @@ from harness.delivery.signing import SCHEMES, KnownSecret, Scheme, Verdict
 from harness.delivery.webhooks import is_loopback_host
 from harness.errors import ConfigError
 from harness.receiver import mock
-from harness.receiver.app import INSPECTOR, _error, found_capture
+from harness.receiver.app import INSPECTOR, _error, body_timeout, found_capture, read_json
 from harness.store.captures import Capture
 from harness.tools.corpus import Payload
 from harness.tools.replay import send_one
@@ -124,8 +124,10 @@ async def replay(request: web.Request) -> web.Response:
     if isinstance(found, web.Response):
         return found
     try:
-        body = await request.json()
-    except ValueError:
+        body = await read_json(request)
+    except TimeoutError:
+        return body_timeout(request)
+    except (ValueError, RecursionError):
         body = None
     inspector = request.app[INSPECTOR]
     try:
@@ -155,6 +157,7 @@ async def replay(request: web.Request) -> web.Response:
             "latencyMs": result.latency_ms,
             "error": result.error,
             "ok": result.ok,
+            "truncated": result.truncated,
         }
     )
 

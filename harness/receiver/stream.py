@@ -10,19 +10,33 @@ check settled before sending). A comment line every 15 s keeps proxies from clos
 
 No polling: the handler holds a :class:`~harness.receiver.waiters.Watch`, woken by the same
 notification that resolves long-poll waits, and reads the store from the last id it sent, so
-a burst costs one read and nothing slips between the backlog and the live part.
+a burst costs one read and nothing slips between the backlog and the live part. A browser
+that goes away ends its stream at once (the handler is cancelled); streams count towards the
+receiver's cap on open waits (503 ``too_many_waits`` beyond it).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
 
-from harness.receiver.app import CHECKS, STORE, WAITERS, BadQuery, _error, _int_param, _query
+from harness.receiver.app import (
+    CHECKS,
+    STORE,
+    WAITERS,
+    BadQuery,
+    _error,
+    _int_param,
+    _query,
+    too_many_waits,
+    whole_number,
+)
+from harness.receiver.waiters import TooManyWaits
 from harness.store.captures import Capture, CaptureQuery
 
 DEFAULT_BACKLOG = 200
@@ -44,9 +58,9 @@ def _settled(app: web.Application, captures: list[Capture]) -> list[Capture]:
 
 def _start_after(request: web.Request, query: CaptureQuery, backlog: int) -> tuple[int, int]:
     """(after, how many) for the first read: a reconnect resumes after ``Last-Event-ID``."""
-    resume = request.headers.get("Last-Event-ID", "")
-    if resume.isdigit():
-        return max(query.after, int(resume)), MAX_BACKLOG
+    resume = whole_number(request.headers.get("Last-Event-ID", ""))
+    if resume is not None and resume >= 0:
+        return max(query.after, resume), MAX_BACKLOG
     return query.after, backlog
 
 
@@ -66,8 +80,12 @@ async def event_stream(request: web.Request) -> web.StreamResponse:
             "X-Accel-Buffering": "no",
         }
     )
-    await response.prepare(request)
-    with app[WAITERS].watch() as watch:
+    with contextlib.ExitStack() as stack:
+        try:
+            watch = stack.enter_context(app[WAITERS].watch())
+        except TooManyWaits as exc:
+            return too_many_waits(exc)
+        await response.prepare(request)
         after, count = _start_after(request, query, backlog)
         first = replace(query, after=after, limit=None)
         cursor = store.last_id()

@@ -4,6 +4,11 @@ No polling: :meth:`Waiters.notify` runs for every stored capture and resolves th
 query it matches. A wait first looks in the store, then registers, with no ``await`` in between,
 so a capture cannot slip through the gap. The same notification wakes each :class:`Watch`
 (the inspector's live stream, see :mod:`harness.receiver.stream`).
+
+Every capture costs a look at each pending wait, so they are bounded: at most ``limit`` waits
+and watches at once (:class:`TooManyWaits` beyond, a 503), and a wait or watch whose client
+leaves ends there (the receiver runs with aiohttp's ``handler_cancellation``: the handler is
+cancelled and its ``finally`` unregisters it), instead of sitting out its timeout.
 """
 
 from __future__ import annotations
@@ -18,6 +23,10 @@ from harness.store.captures import Capture, CaptureQuery, CaptureStore
 
 class ReceiverClosing(Exception):
     """A wait ended because the receiver stops."""
+
+
+class TooManyWaits(Exception):
+    """As many waits and watches as the receiver takes are open already."""
 
 
 @dataclass
@@ -47,14 +56,28 @@ class Watch:
 class Waiters:
     """The pending waits of one receiver."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = 1000) -> None:
+        self.limit = limit
         self._pending: list[_Waiter] = []
         self._watchers: list[asyncio.Future[None]] = []
+        self._leaving: list[asyncio.Future[None]] = []
         self._watches: set[Watch] = set()
         self._closed = False
 
     def __len__(self) -> int:
         return len(self._pending)
+
+    @property
+    def open(self) -> int:
+        """Waits and watches open now (what :attr:`limit` bounds)."""
+        return len(self._pending) + len(self._watches)
+
+    def _claim(self) -> None:
+        if self.open >= self.limit:
+            raise TooManyWaits(
+                f"{self.open} long-polls and streams are open, as many as the receiver takes"
+                f" ({self.limit}); close one or retry later"
+            )
 
     def notify(self, capture: Capture) -> None:
         """Resolves every pending wait ``capture`` matches and wakes every watch."""
@@ -74,10 +97,13 @@ class Waiters:
 
     async def wait(self, store: CaptureStore, query: CaptureQuery, seconds: float) -> Capture:
         """The first capture matching ``query`` (already stored, or the next to arrive);
-        raises :class:`TimeoutError` after ``seconds``."""
+        raises :class:`TimeoutError` after ``seconds``, :class:`TooManyWaits` when full."""
         found = store.first(query)
         if found is not None:
             return found
+        if seconds <= 0:  # a look, not a wait: needs no room
+            raise TimeoutError
+        self._claim()
         future: asyncio.Future[Capture] = asyncio.get_running_loop().create_future()
         waiter = _Waiter(query, future)
         self._pending.append(waiter)
@@ -91,6 +117,7 @@ class Waiters:
         finally:
             if waiter in self._pending:
                 self._pending.remove(waiter)
+            self._closed_one()
 
     async def until_pending(self, count: int) -> None:
         """Returns once at least ``count`` waits are pending (tests and tools use it to know
@@ -102,7 +129,9 @@ class Waiters:
 
     @contextlib.contextmanager
     def watch(self) -> Iterator[Watch]:
-        """A :class:`Watch` woken by every capture until the ``with`` block ends."""
+        """A :class:`Watch` woken by every capture until the ``with`` block ends (raises
+        :class:`TooManyWaits` on entering when full)."""
+        self._claim()
         watch = Watch()
         if self._closed:
             watch.closed = True
@@ -112,6 +141,21 @@ class Waiters:
             yield watch
         finally:
             self._watches.discard(watch)
+            self._closed_one()
+
+    def _closed_one(self) -> None:
+        for leaving in self._leaving:
+            if not leaving.done():
+                leaving.set_result(None)
+        self._leaving.clear()
+
+    async def until_open_at_most(self, count: int) -> None:
+        """Returns once at most ``count`` waits and watches are open (tests use it to see an
+        abandoned one end)."""
+        while self.open > count:
+            leaving: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._leaving.append(leaving)
+            await leaving
 
     def close(self) -> None:
         """On shutdown: every pending wait ends with :class:`ReceiverClosing`, every watch

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from harness import strict_json
 from harness.delivery.signing import Verdict
 
 #: Bump when the table changes; older files are migrated or refused in :meth:`CaptureStore.open`.
@@ -100,11 +101,9 @@ class Capture:
     id: int = 0
 
     def parsed_body(self) -> Any:
-        """The body as JSON if it is JSON, else its text (undecodable bytes replaced)."""
-        if "not_json" not in self.flags and "too_large" not in self.flags:
-            with contextlib.suppress(ValueError):
-                return json.loads(self.body)
-        return self.body.decode("utf-8", "replace")
+        """The body as JSON if it is JSON, else its text (undecodable bytes replaced); made
+        strict JSON either way (see :mod:`harness.strict_json`)."""
+        return strict_json.view(self.body, not {"not_json", "too_large"} & set(self.flags))
 
     @property
     def schema_level(self) -> str | None:
@@ -132,11 +131,16 @@ class Capture:
         }
 
     def wire(self) -> dict[str, Any]:
-        """The capture as ``GET /events`` shows it: the summary with the full record."""
+        """The capture as ``GET /events`` shows it: the summary with the full record. Bytes
+        that are not UTF-8 are shown as U+FFFD in ``headers``/``body`` and exactly, as base64,
+        in ``headersBase64`` (those headers only) and ``bodyBase64`` (else null)."""
+        headers, headers_base64 = strict_json.headers_view(self.headers)
         return {
             **self.summary(),
-            "headers": self.headers,
+            "headers": headers,
+            "headersBase64": headers_base64,
             "body": self.parsed_body(),
+            "bodyBase64": strict_json.base64_unless_utf8(self.body),
             "size": self.size,
             "signatureReason": self.signature_reason,
             "schemaErrors": self.schema_errors,

@@ -40,6 +40,8 @@ class SendResult:
     status: int | None
     latency_ms: float
     error: str | None
+    #: The handler's answer was longer than the 64 KiB read of it.
+    truncated: bool = False
 
     @property
     def ok(self) -> bool:
@@ -125,6 +127,7 @@ async def send_one(session: aiohttp.ClientSession, target: Target, payload: Payl
         answer.status,
         answer.latency_ms,
         answer.error,
+        answer.truncated,
     )
 
 

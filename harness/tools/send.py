@@ -11,6 +11,7 @@ from uuid import uuid4
 
 import aiohttp
 
+from harness.delivery.answer import read_capped
 from harness.delivery.signing import SCHEMES, Scheme, key_bytes, sign
 from harness.delivery.webhooks import is_loopback_host
 from harness.errors import ConfigError
@@ -77,6 +78,8 @@ class Response:
     status: int | None
     latency_ms: float
     error: str | None
+    #: The answer body was longer than :data:`~harness.delivery.answer.ANSWER_CAP` (unread).
+    truncated: bool = False
 
     @property
     def ok(self) -> bool:
@@ -90,10 +93,12 @@ async def post(
     headers: dict[str, str],
     timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> Response:
-    """One POST, redirects not followed; any 2xx is success."""
+    """One POST, redirects not followed; any 2xx is success. At most 64 KiB of the answer
+    body is read (:mod:`harness.delivery.answer`)."""
     started = time.perf_counter()
     status: int | None = None
     error: str | None = None
+    truncated = False
     try:
         async with session.post(
             url,
@@ -103,7 +108,7 @@ async def post(
             timeout=aiohttp.ClientTimeout(total=timeout_s),
         ) as response:
             status = response.status
-            await response.read()
+            _, truncated = await read_capped(response)
     except TimeoutError:
         error = f"timed out after {timeout_s:g} s"
     except (aiohttp.ClientError, OSError) as exc:
@@ -111,4 +116,4 @@ async def post(
     else:
         error = None if 200 <= status < 300 else f"HTTP {status}"
     latency = round((time.perf_counter() - started) * 1000, 3)
-    return Response(status, latency, error)
+    return Response(status, latency, error, truncated)
