@@ -11,7 +11,10 @@ protocol changes both:
   :data:`PROTOCOL_ERROR` (the mock's envelope, the receiver's ``{"error", "message"}``), with
   aiohttp's status and message;
 - a request whose headers have not all arrived ``header_timeout_s`` after its first byte is
-  answered 408 in that shape, and its connection closed.
+  answered 408 in that shape, and its connection closed;
+- a handler that marks its request :data:`CANCEL_ON_DISCONNECT` (a long-poll, a stream) is
+  cancelled when its client leaves, as aiohttp's ``handler_cancellation`` would cancel every
+  handler (the receiver turns that off: a capture must finish whatever its sender does).
 
 Not covered (aiohttp gives no hook): a partial request pipelined behind a complete one on the
 same connection waits for the keep-alive timeout. Apps run any other way (``web.run_app``, the
@@ -39,6 +42,8 @@ log = logging.getLogger("harness.serving")
 #: ``(app, status, message) -> response``: how an app answers what its parser refused.
 ProtocolError = Callable[[web.Application, int, str], web.Response]
 PROTOCOL_ERROR = web.AppKey[ProtocolError]("protocol_error")
+#: ``request[CANCEL_ON_DISCONNECT] = True``: end this handler when its client leaves.
+CANCEL_ON_DISCONNECT = web.RequestKey("cancel_on_disconnect", bool)
 #: aiohttp echoes the offending bytes in its messages; a line of them is plenty.
 MESSAGE_CHARS = 300
 
@@ -123,7 +128,10 @@ class _Protocol(RequestHandler):
 
     def connection_lost(self, exc: BaseException | None) -> None:
         self._disarm()
+        request, task = self._current_request, self._task_handler
         super().connection_lost(exc)
+        if request is not None and request.get(CANCEL_ON_DISCONNECT) and task is not None:
+            task.cancel()  # the connection's task: it cancels the handler it awaits
 
 
 class _Server(Server):

@@ -75,3 +75,29 @@ async def test_a_body_shorter_than_its_content_length_is_a_408_after_the_read_ti
     error = answer.json()["error"]
     assert error["code"] == "REQUEST_TIMEOUT"
     assert error["details"] == {"timeoutSeconds": 0.3}
+
+
+async def test_any_aiohttp_error_answer_is_enveloped_with_a_code_by_status(
+    aiohttp_client: Any,
+) -> None:
+    from aiohttp import web
+
+    from harness.api.app import create_api_app
+
+    async def gone(request: web.Request) -> web.Response:
+        raise web.HTTPGone()
+
+    async def busy(request: web.Request) -> web.Response:
+        raise web.HTTPTooManyRequests()
+
+    app = create_api_app()
+    app.router.add_get("/gone", gone)
+    app.router.add_get("/busy", busy)
+    client = await aiohttp_client(app)
+    for path, status, code in [
+        ("/gone", 410, "BAD_REQUEST"),
+        ("/busy", 429, "RATE_LIMIT_EXCEEDED"),
+    ]:
+        response = await client.get(path)
+        assert response.status == status
+        assert (await response.json())["error"]["code"] == code

@@ -85,3 +85,18 @@ async def test_a_script_body_that_does_not_arrive_is_a_408(make_receiver: MakeRe
     answer = await exchange(client.host, client.port, data)
     assert answer.status == 408
     assert answer.json()["error"] == "request_timeout"
+
+
+async def test_an_unexpected_failure_is_a_500_in_the_shape_and_logged(
+    make_receiver: MakeReceiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    from harness.receiver.app import STORE
+
+    client = await make_receiver()
+    app = client.app
+    assert app is not None
+    app[STORE]._db.close()  # every read now fails: a bug, not the client's doing
+    response = await client.get("/events/1")
+    assert response.status == 500
+    assert (await response.json())["error"] == "internal_error"
+    assert "unexpected error in GET /events/1" in caplog.text

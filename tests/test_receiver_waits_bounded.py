@@ -4,12 +4,34 @@ once: abandoned ones cannot pile up and slow every capture down."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Any
 
-from aiohttp.test_utils import TestClient
+import pytest
+from aiohttp.test_utils import BaseRunner, TestClient, TestServer
 
-from harness.receiver.app import WAITERS
+from harness.receiver.app import WAITERS, create_receiver_app
 from harness.receiver.waiters import Waiters
-from tests.receiver_support import MakeReceiver, post
+from harness.serving import HarnessRunner
+from tests.receiver_support import MakeReceiver, db_file, post
+
+
+class HarnessTestServer(TestServer):
+    """aiohttp's test server on the harness's runner, as serve and listen run the receiver."""
+
+    async def _make_runner(self, **kwargs: Any) -> BaseRunner:
+        return HarnessRunner(self.app, header_timeout_s=10.0, **kwargs)
+
+
+@pytest.fixture
+def make_served(aiohttp_client: Any, tmp_path: Path) -> MakeReceiver:
+    async def make(**options: Any) -> TestClient:
+        app = create_receiver_app(db_path=db_file(tmp_path), **options)
+        client: TestClient = await aiohttp_client(HarnessTestServer(app))
+        return client
+
+    return make
+
 
 WAIT = b"GET /events/wait?channel=never&timeout=600 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
@@ -21,9 +43,9 @@ def _waiters(client: TestClient) -> Waiters:
 
 
 async def test_a_long_poll_whose_client_leaves_is_no_longer_pending(
-    make_receiver: MakeReceiver,
+    make_served: MakeReceiver,
 ) -> None:
-    client = await make_receiver()
+    client = await make_served()
     waiters = _waiters(client)
     connections = []
     for _ in range(3):
@@ -38,10 +60,26 @@ async def test_a_long_poll_whose_client_leaves_is_no_longer_pending(
     assert (await post(client, b"{}"))[0] == 204
 
 
-async def test_a_stream_whose_client_leaves_is_no_longer_watching(
-    make_receiver: MakeReceiver,
+async def test_a_capture_whose_sender_leaves_at_once_is_stored_and_notified(
+    make_served: MakeReceiver,
 ) -> None:
-    client = await make_receiver()
+    client = await make_served()
+    waiters = _waiters(client)
+    wait = asyncio.ensure_future(client.get("/events/wait", params={"timeout": "30"}))
+    await waiters.until_pending(1)
+    for _ in range(20):  # senders that hang up the moment their delivery is out
+        _, writer = await asyncio.open_connection(client.host, client.port)
+        writer.write(b"POST /hooks/gone HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}")
+        writer.close()
+    answer = await wait
+    assert answer.status == 200
+    assert (await answer.json())["channel"] == "gone"
+
+
+async def test_a_stream_whose_client_leaves_is_no_longer_watching(
+    make_served: MakeReceiver,
+) -> None:
+    client = await make_served()
     waiters = _waiters(client)
     response = await client.get("/events/stream")
     await response.content.readuntil(b"event: ready")
@@ -51,8 +89,8 @@ async def test_a_stream_whose_client_leaves_is_no_longer_watching(
     assert waiters.open == 0
 
 
-async def test_waits_and_streams_beyond_the_cap_are_a_503(make_receiver: MakeReceiver) -> None:
-    client = await make_receiver(max_waits=2)
+async def test_waits_and_streams_beyond_the_cap_are_a_503(make_served: MakeReceiver) -> None:
+    client = await make_served(max_waits=2)
     waiters = _waiters(client)
     first = asyncio.ensure_future(client.get("/events/wait", params={"timeout": "30"}))
     await waiters.until_pending(1)

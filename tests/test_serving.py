@@ -106,3 +106,21 @@ async def test_a_body_read_by_a_handler_does_not_start_the_header_timer(served: 
             await asyncio.wait_for(reader.read(1), TIMEOUT_S * 3)
     finally:
         writer.close()
+
+
+async def test_an_app_without_an_error_shape_keeps_aiohttps_answer() -> None:
+    from aiohttp import web
+
+    from harness.serving import HarnessRunner
+
+    runner = HarnessRunner(web.Application(), header_timeout_s=TIMEOUT_S)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        answer = await exchange(host, port, MALFORMED["bad-chunk-size"])
+        assert answer.status == 400
+        assert answer.headers["content-type"].startswith("text/plain")
+    finally:
+        await runner.cleanup()

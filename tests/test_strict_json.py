@@ -58,3 +58,19 @@ def test_header_bytes_come_back_exactly() -> None:
         {"X": "caf\ufffd", "Y": "ok"},
         {"X": "Y2Fm6Q=="},
     )
+
+
+def test_view_tells_deep_nesting_from_many_brackets() -> None:
+    deep_objects = b'{"a":' * 300 + b"1" + b"}" * 300
+    assert strict_json.view(deep_objects, True) == deep_objects.decode()
+    wide = b"[" + b",".join([b"[1]"] * 300) + b"]"
+    assert strict_json.view(wide, True) == [[1]] * 300
+
+
+def test_dumps_cuts_what_is_nested_too_deep_to_clean() -> None:
+    value: object = "\ud800"
+    for _ in range(300):
+        value = [value]
+    text = strict_json.dumps({"t": ("\ud800",), "deep": value})
+    assert json.loads(text)["t"] == ["\ufffd"]
+    assert '"(nested too deep to show)"' in text

@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 
 from harness import strict_json
 from harness.clock import Clock, RealClock
@@ -51,7 +50,7 @@ from harness.receiver.script import ScriptError, Scripts, parse_script
 from harness.receiver.secrets import no_secrets
 from harness.receiver.waiters import ReceiverClosing, TooManyWaits, Waiters
 from harness.schemas import SchemaSet, default_schemas
-from harness.serving import PROTOCOL_ERROR
+from harness.serving import CANCEL_ON_DISCONNECT, PROTOCOL_ERROR
 from harness.store.captures import Capture, CaptureQuery, CaptureStore
 
 if TYPE_CHECKING:
@@ -173,17 +172,6 @@ async def capture_hook(request: web.Request) -> web.StreamResponse:
     return web.json_response(payload, status=status, headers=headers)
 
 
-def uncancelled(handler: Handler) -> Handler:
-    """``handler`` run to its end even when aiohttp cancels it because the client left (it
-    does with ``handler_cancellation``, as the test server and the receiver run): a sender
-    that hangs up mid-delivery still leaves its capture."""
-
-    async def shielded(request: web.Request) -> web.StreamResponse:
-        return await asyncio.shield(handler(request))
-
-    return shielded
-
-
 async def list_events(request: web.Request) -> web.Response:
     try:
         query = _query(request)
@@ -195,6 +183,7 @@ async def list_events(request: web.Request) -> web.Response:
 
 
 async def wait_event(request: web.Request) -> web.Response:
+    request[CANCEL_ON_DISCONNECT] = True  # a client that leaves ends its wait (harness.serving)
     try:
         query = _query(request)
         timeout = float(request.query.get("timeout") or DEFAULT_WAIT_SECONDS)
@@ -346,12 +335,13 @@ def create_receiver_app(
     checks captures against the harness's own emissions too, not only what the vendor documents."""
     guard = guard_middleware(RequestGuard(host, allow_hosts), _refuse)
     # auto_decompress off: a capture keeps the body as it came, whatever Content-Encoding says;
-    # handler_cancellation on (as under aiohttp's test server): a client that leaves ends its
-    # wait or stream at once (captures are shielded, see uncancelled())
+    # handler_cancellation off, whatever the runner (aiohttp's test server turns it on): a
+    # capture runs to its end when its sender hangs up; waits and streams end instead through
+    # harness.serving.CANCEL_ON_DISCONNECT
     app = web.Application(
         middlewares=[guard, error_middleware],
         client_max_size=max_body_bytes,
-        handler_args={"auto_decompress": False, "handler_cancellation": True},
+        handler_args={"auto_decompress": False, "handler_cancellation": False},
     )
     app[READ_TIMEOUT] = read_timeout_s
     app[PROTOCOL_ERROR] = protocol_error
@@ -385,7 +375,7 @@ def create_receiver_app(
     app.cleanup_ctx.append(lifecycle)
     app.on_shutdown.append(on_shutdown)
     router = app.router
-    router.add_post("/hooks/{channel}", uncancelled(capture_hook))
+    router.add_post("/hooks/{channel}", capture_hook)
     router.add_get("/events", list_events)
     router.add_delete("/events", clear_events)
     router.add_get("/events/wait", wait_event)

@@ -27,7 +27,8 @@ and what is odd about the bytes (see :mod:`harness.strict_json` for how they are
   ``headersBase64``.
 - ``lone_surrogate``: a JSON string escapes half a surrogate pair (``"\\ud800"``); U+FFFD is
   shown (and checked) in its place.
-- ``duplicate_key``: a JSON object names a key twice; the last one counts.
+- ``duplicate_key``: a JSON object names a key twice; the last one counts (found by the schema
+  check, off the capture path: a Python call per object).
 - ``number_out_of_range``: a JSON number no double holds (``1e400``) or an integer of more
   than 4,300 digits; shown and checked as a string of the number as written.
 """
@@ -81,9 +82,14 @@ async def read_body(
     """The first ``limit`` bytes of the body, how many bytes arrived in all, and, when the body
     ended short of its ``Content-Length`` or did not end within ``timeout_s``, why."""
     length = request.content_length
+    content = request.content
+    if content.is_eof() and content.exception() is None:  # it all came with the headers:
+        whole = content.read_nowait()  # no wait, so no timer (the common case, made cheap)
+        short = HUNG_UP if length is not None and len(whole) < length else None
+        return whole[:limit], len(whole), short
     kept = bytearray()
     size = 0
-    short: str | None = None
+    short = None
     try:
         async with asyncio.timeout(timeout_s):
             while size < DRAIN_LIMIT and (length is None or size < length):
@@ -208,7 +214,8 @@ class Inspector:
         """Parses the body for event, interviewId and deliveryId; the schema errors if they
         are known already (not JSON), None if the schema check is still to come."""
         try:
-            document, odd = strict_json.examine(body)
+            # duplicate keys cost a Python call per object: the deferred check looks for them
+            document, odd = strict_json.examine(body, track_duplicates=False)
         except (ValueError, RecursionError) as exc:
             flags.append("not_json")
             return [_violation("json", f"body is not JSON: {exc}")]
@@ -235,7 +242,8 @@ class Inspector:
         known = capture.event in self.known_events
         schema = f"events/{capture.event}" if known else EVENT_SCHEMA
         try:
-            document = strict_json.loads(capture.body)
+            document, odd = strict_json.examine(capture.body)
+            flags.extend(odd)  # duplicate_key, found here off the capture path
             found = self.schemas.verdict(document, schema, strict=self.strict)
             errors = [v.as_dict() for v in found]
         except Exception as exc:  # a hostile document must never lose its capture

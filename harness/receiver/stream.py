@@ -11,7 +11,8 @@ check settled before sending). A comment line every 15 s keeps proxies from clos
 No polling: the handler holds a :class:`~harness.receiver.waiters.Watch`, woken by the same
 notification that resolves long-poll waits, and reads the store from the last id it sent, so
 a burst costs one read and nothing slips between the backlog and the live part. A browser
-that goes away ends its stream at once (the handler is cancelled); streams count towards the
+that goes away ends its stream at once (the handler is cancelled, see
+:data:`harness.serving.CANCEL_ON_DISCONNECT`); streams count towards the
 receiver's cap on open waits (503 ``too_many_waits`` beyond it).
 """
 
@@ -37,6 +38,7 @@ from harness.receiver.app import (
     whole_number,
 )
 from harness.receiver.waiters import TooManyWaits
+from harness.serving import CANCEL_ON_DISCONNECT
 from harness.store.captures import Capture, CaptureQuery
 
 DEFAULT_BACKLOG = 200
@@ -71,6 +73,7 @@ async def event_stream(request: web.Request) -> web.StreamResponse:
     except BadQuery as exc:
         return _error(400, "bad_query", str(exc))
     backlog = min(DEFAULT_BACKLOG if backlog is None else backlog, MAX_BACKLOG)
+    request[CANCEL_ON_DISCONNECT] = True  # a browser that leaves ends its stream at once
     app = request.app
     store = app[STORE]
     response = web.StreamResponse(

@@ -7,8 +7,8 @@ so a capture cannot slip through the gap. The same notification wakes each :clas
 
 Every capture costs a look at each pending wait, so they are bounded: at most ``limit`` waits
 and watches at once (:class:`TooManyWaits` beyond, a 503), and a wait or watch whose client
-leaves ends there (the receiver runs with aiohttp's ``handler_cancellation``: the handler is
-cancelled and its ``finally`` unregisters it), instead of sitting out its timeout.
+leaves ends there (its handler is cancelled, see :data:`harness.serving.CANCEL_ON_DISCONNECT`,
+and its ``finally`` unregisters it), instead of sitting out its timeout.
 """
 
 from __future__ import annotations
