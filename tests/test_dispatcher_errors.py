@@ -11,7 +11,7 @@ import pytest
 from harness.api.app import create_api_app
 from harness.api.webhooks import WEBHOOKS, enable_delivery
 from harness.config import HarnessConfig
-from harness.delivery import dispatcher as dispatcher_module
+from harness.delivery import attempt as attempt_module
 from harness.delivery.dispatcher import Dispatcher
 from tests.delivery_support import SteppingClock, Target, dispatcher_of
 from tests.support import Api
@@ -77,7 +77,7 @@ async def test_an_attempt_that_raised_once_is_delivered_on_the_retry(
 ) -> None:
     api = await make()
     hook = await _ping_hook(api, target)
-    real_sign = dispatcher_module.sign
+    real_sign = attempt_module.sign
     calls: list[int] = []
 
     def flaky_sign(*args: Any) -> dict[str, str]:
@@ -86,7 +86,7 @@ async def test_an_attempt_that_raised_once_is_delivered_on_the_retry(
             raise RuntimeError("signing broke")
         return real_sign(*args)
 
-    monkeypatch.setattr(dispatcher_module, "sign", flaky_sign)
+    monkeypatch.setattr(attempt_module, "sign", flaky_sign)
     await api.post(f"/webhooks/{hook['id']}/test")
     await dispatcher_of(api).drain()
     log = await _attempts(api)

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import replace
@@ -45,7 +44,7 @@ from pydantic_core import to_json
 
 from harness.clock import Clock, iso
 from harness.config import HarnessConfig
-from harness.delivery.answer import read_capped
+from harness.delivery import attempt
 from harness.delivery.lanes import (
     HELD,
     IN_FLIGHT,
@@ -58,7 +57,6 @@ from harness.delivery.lanes import (
 )
 from harness.delivery.log import DeliveryLog, Outcome
 from harness.delivery.modes import DELAYED, DUPLICATE, OUT_OF_ORDER, ModeTable, reorder
-from harness.delivery.signing import sign
 from harness.delivery.webhooks import Webhook, WebhookRegistry, url_problem
 from harness.domain.enums import EventType
 from harness.domain.events import DomainEvent
@@ -315,7 +313,7 @@ class Dispatcher:
             raise
         except Exception as exc:
             log.exception("delivery %s: the attempt raised", delivery.id)
-            return None, None, f"harness error: {_describe(exc)}", False, True
+            return None, None, f"harness error: {attempt.describe(exc)}", False, True
         return status, latency, error, truncated, False
 
     def _record_crash(self, lane: Lane, delivery: Delivery, exc: Exception) -> None:
@@ -323,7 +321,7 @@ class Dispatcher:
         hook = self.registry.get(delivery.webhook_id)
         try:
             url = hook.url if hook is not None else ""
-            error = f"harness error: {_describe(exc)}; not retried"
+            error = f"harness error: {attempt.describe(exc)}; not retried"
             self._record(delivery, max(lane.attempts, 1), url, None, None, error, "error")
         except Exception:
             log.exception("delivery %s: could not record its crash", delivery.id)
@@ -335,36 +333,12 @@ class Dispatcher:
     async def _attempt(
         self, hook: Webhook, delivery: Delivery
     ) -> tuple[int | None, float, str | None, bool]:
-        """One POST: (status code, latency in ms, error or None on a 2xx, whether the answer
-        was longer than :data:`~harness.delivery.answer.ANSWER_CAP`, so not read whole)."""
+        """One signed POST (:func:`harness.delivery.attempt.post`), signed now."""
         if self._session is None:
             raise RuntimeError("Dispatcher.start() was not awaited (the app is not running)")
         stamp = int(self.clock.now().timestamp())
-        headers = {**dict(hook.headers), "Content-Type": "application/json"}
-        scheme, secret = self.config.signing_scheme, hook.signing_secret
-        headers.update(sign(scheme, secret, str(delivery.id), stamp, delivery.body))
-        timeout = aiohttp.ClientTimeout(total=hook.timeout_ms / 1000)
-        started = time.perf_counter()
-        status: int | None = None
-        truncated = False
-        try:
-            async with self._session.post(
-                hook.url,
-                data=delivery.body,
-                headers=headers,
-                allow_redirects=False,
-                timeout=timeout,
-            ) as response:
-                status = response.status
-                _, truncated = await read_capped(response)
-        except TimeoutError:
-            error: str | None = f"timed out after {hook.timeout_ms} ms"
-        except (aiohttp.ClientError, OSError) as exc:
-            error = _describe(exc)
-        else:
-            error = None if 200 <= status < 300 else _status_error(status)
-        latency = round((time.perf_counter() - started) * 1000, 3)
-        return status, latency, error, truncated
+        scheme = self.config.signing_scheme
+        return await attempt.post(self._session, hook, delivery.id, delivery.body, scheme, stamp)
 
     def _record(
         self,
@@ -392,13 +366,3 @@ class Dispatcher:
             injected=delivery.injected,
             response_truncated=truncated,
         )
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-def _status_error(status: int) -> str:
-    if 300 <= status < 400:
-        return f"HTTP {status} (redirects are not followed)"
-    return f"HTTP {status}"
