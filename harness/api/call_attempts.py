@@ -25,8 +25,15 @@ def _owned(request: web.Request, *scopes: str) -> tuple[Interview, Agent]:
     return interview, store.agents[interview.agent_id]
 
 
+def _phone(request: web.Request, *scopes: str) -> tuple[Interview, Agent]:
+    """A phone interview of the key's company: 403 for an ONLINE one, before the body."""
+    interview, agent = _owned(request, *scopes)
+    phone.check_phone(interview, agent)
+    return interview, agent
+
+
 async def invoke(request: web.Request) -> web.Response:
-    interview, agent = _owned(request, "write:interviews")
+    interview, agent = _phone(request, "write:interviews")
     raw = await read_body(request)  # no body at all: a call as soon as possible
     body = parse(raw, phone.CallAttemptCreate) if raw.strip() else phone.CallAttemptCreate()
     attempt = phone.invoke(interview, agent, body.scheduled_at, request.app[CLOCK].now())
@@ -37,7 +44,7 @@ async def invoke(request: web.Request) -> web.Response:
 
 
 async def reschedule(request: web.Request) -> web.Response:
-    interview, agent = _owned(request, "write:interviews")
+    interview, agent = _phone(request, "write:interviews")
     attempt_id = path_uuid(request, "attemptId")
     body = await read_model(request, phone.CallAttemptReschedule)
     phone.reschedule(interview, agent, attempt_id, body.scheduled_at, request.app[CLOCK].now())
@@ -45,7 +52,7 @@ async def reschedule(request: web.Request) -> web.Response:
 
 
 async def delete(request: web.Request) -> web.Response:
-    interview, agent = _owned(request, "write:interviews", "delete:interviews")
+    interview, agent = _phone(request, "write:interviews", "delete:interviews")
     attempt_id = path_uuid(request, "attemptId")
     phone.remove(interview, agent, attempt_id, request.app[CLOCK].now())
     return web.Response(status=204)
