@@ -49,7 +49,11 @@ ROUTES: tuple[tuple[str, str, str | None], ...] = (
     ("GET", "/_harness/health", "health"),
     ("GET", "/_harness/world", "world"),
     ("POST", "/_harness/reset", "reset"),
-    ("POST", f"/_harness/interviews/{_ID}/(?:start|complete|fail|unanswered|call-failed)", "interview"),
+    (
+        "POST",
+        f"/_harness/interviews/{_ID}/(?:start|complete|fail|unanswered|call-failed)",
+        "interview",
+    ),
     ("GET", "/_harness/deliveries", "deliveries"),
     ("POST", "/_harness/webhooks", "webhook-created"),
     ("GET", "/_harness/webhooks", "harness-webhooks"),
