@@ -14,6 +14,7 @@
     │   ├── ForeignRequest            403 FOREIGN_HOST / FOREIGN_ORIGIN (harness.guard refused it)
     │   ├── NotFound                  404 RESOURCE_NOT_FOUND, details = {resourceType, resourceId}
     │   ├── Conflict                  409 CONFLICT
+    │   ├── OperationNotAllowed       403 OPERATION_NOT_ALLOWED (an ONLINE interview's calls)
     │   ├── BillingLimitReached       402 BILLING_LIMIT_REACHED
     │   ├── PayloadTooLarge           413 PAYLOAD_TOO_LARGE
     │   ├── UnsupportedMediaType      415 UNSUPPORTED_MEDIA_TYPE, details = {contentType}
@@ -152,6 +153,13 @@ class NotFound(ApiError):
 class Conflict(ApiError):
     status = 409
     code = "CONFLICT"
+
+
+class OperationNotAllowed(ApiError):
+    """A request the resource's kind forbids (call attempts of an ONLINE interview)."""
+
+    status = 403
+    code = "OPERATION_NOT_ALLOWED"
 
 
 class BillingLimitReached(ApiError):

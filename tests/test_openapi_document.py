@@ -259,8 +259,16 @@ def test_each_create_links_to_its_list_and_to_every_operation_on_its_id() -> Non
         "harnessStartInterview",
         "harnessCompleteInterview",
         "harnessFailInterview",
+        "harnessCallUnanswered",
+        "harnessCallFailed",
+        "getInterviewAnalysisPdf",
+        "invokeCallAttempt",
     }
     assert links["getInterview"]["parameters"] == {"id": "$response.body#/data/id"}
+    invoked = doc["paths"]["/interviews/{id}/call-attempts"]["post"]["responses"]["201"]["links"]
+    assert invoked == {
+        "getInterview": {"operationId": "getInterview", "parameters": {"id": "$request.path.id"}}
+    }
     hooks = doc["paths"]["/webhooks"]["post"]["responses"]["201"]["links"]
     assert {"getWebhook", "updateWebhook", "deleteWebhook", "testWebhook"} <= set(hooks)
     for _, _, op in _operations(doc):

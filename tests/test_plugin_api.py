@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 import pytest
 
 from harness import (
@@ -15,6 +18,7 @@ from harness import (
     assert_valid_event,
 )
 from harness.tools.corpus import WEBHOOK_FIXTURES, read_json
+from tests.support import ACME_AGENT_PHONE, ACME_CANDIDATE, ACME_JOB
 
 LIVE = {
     "candidate": {
@@ -99,6 +103,45 @@ async def test_a_global_webhook_to_a_url_nobody_serves_can_be_drained(
     await instaview.drain(timeout=10)
     failed = await instaview.deliveries(webhook_id=hook.id, outcome="failed")
     assert len(failed) == 2
+
+
+def _phone_interview() -> dict[str, Any]:
+    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    return {
+        "candidateId": ACME_CANDIDATE,
+        "agentId": ACME_AGENT_PHONE,
+        "jobId": ACME_JOB,
+        "scheduleTime": later,
+    }
+
+
+async def test_a_phone_sequence_through_the_facade(instaview: Instaview) -> None:
+    interview = await instaview.create_interview(_phone_interview())
+    retried = await instaview.unanswered(interview["id"], "BUSY")
+    assert [a["status"] for a in retried["callAttempts"]] == ["COMPLETED", "SCHEDULED"]
+    await instaview.start(interview["id"])
+    dropped = await instaview.call_failed(interview["id"], "CALL_DROPPED", notes="Line cut")
+    assert dropped["callAttempts"][1]["notes"] == "Line cut"
+    last = await instaview.unanswered(interview["id"], retry=False)
+    assert last["status"] == "FAILED"
+    failed = await instaview.wait_for("interview.failed", interview_id=interview["id"])
+    assert failed.data["callAttemptId"] == last["callAttempts"][-1]["id"]
+    assert failed.data["error"]["code"] == "NO_ANSWER"
+    with pytest.raises(UnexpectedResponse, match="HTTP 409"):
+        await instaview.call_failed(interview["id"])
+
+
+def test_the_sync_twin_drives_phone_calls(instaview_sync: InstaviewSync) -> None:
+    interview = instaview_sync.create_interview(_phone_interview())
+    later = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
+    retried = instaview_sync.unanswered(interview["id"], retry_at=later)
+    assert retried["callAttempts"][-1]["status"] == "SCHEDULED"
+    again = instaview_sync.call_failed(interview["id"], "INVALID_NUMBER")
+    assert again["callAttempts"][1]["reasonCode"] == "INVALID_NUMBER"
+    assert instaview_sync.start(interview["id"])["status"] == "IN_PROGRESS"
+    assert instaview_sync.fail(interview["id"], message="Gone")["status"] == "FAILED"
+    event = instaview_sync.wait_for("interview.failed", interview_id=interview["id"])
+    assert event.data["callAttemptId"] == again["callAttempts"][2]["id"]
 
 
 def test_the_sync_twin(instaview_sync: InstaviewSync) -> None:

@@ -36,6 +36,12 @@ from harness.api.webhooks import (
 )
 from harness.delivery.modes import DeliveryModes
 from harness.delivery.webhooks import WEBHOOK_URL_PATTERN, parse_event, url_problem
+from harness.domain.phone import (
+    CallAttemptCreate,
+    CallAttemptReschedule,
+    FailedCall,
+    UnansweredCall,
+)
 from harness.domain.requests import CompleteInterview, FailInterview
 from harness.errors import ApiError
 from harness.schemas import default_schemas
@@ -60,6 +66,10 @@ ACCEPTS: dict[str, Callable[[Any], None]] = {
     "fault-create": _fault,
     "control-complete": _model(CompleteInterview),
     "control-fail": _model(FailInterview),
+    "control-unanswered": _model(UnansweredCall),
+    "control-call-failed": _model(FailedCall),
+    "call-attempt-create": _model(CallAttemptCreate),
+    "call-attempt-reschedule": _model(CallAttemptReschedule),
 }
 
 
@@ -142,6 +152,29 @@ CASES: list[tuple[str, Any, bool]] = [
     ("control-fail", {"code": "NO_ANSWER", "message": "busy"}, True),
     ("control-fail", {"code": ""}, False),
     ("control-fail", {"code": 5}, False),
+    ("control-unanswered", {}, True),
+    ("control-unanswered", {"reasonCode": "BUSY", "notes": "n", "retry": False}, True),
+    ("control-unanswered", {"retryAt": "2030-01-01T00:00:00+02:00"}, True),
+    ("control-unanswered", {"reasonCode": "CALL_DROPPED"}, False),
+    ("control-unanswered", {"notes": ""}, False),
+    ("control-unanswered", {"retry": 1}, False),
+    ("control-unanswered", {"retryAt": "2030-01-01T00:00:00"}, False),
+    ("control-unanswered", {"retryAt": None, "notes": None}, True),
+    ("control-unanswered", {"retryAt": "soon"}, False),
+    ("control-call-failed", {"reasonCode": "INVALID_NUMBER"}, True),
+    ("control-call-failed", {"reasonCode": "NO_ANSWER"}, False),
+    ("control-call-failed", {"reason": "x"}, False),
+    ("call-attempt-create", {}, True),
+    ("call-attempt-create", {"scheduledAt": None}, True),
+    ("call-attempt-create", {"scheduledAt": "2030-05-01T10:00:00Z"}, True),
+    ("call-attempt-create", {"scheduledAt": "2030-05-01T10:00:00.123456-05:30"}, True),
+    ("call-attempt-create", {"scheduledAt": "2030-05-01"}, False),
+    ("call-attempt-create", {"scheduledAt": "2030-05-01T10:00Z"}, False),
+    ("call-attempt-create", {"scheduledAt": 1}, False),
+    ("call-attempt-create", {"scheduledAt": None, "x": 1}, False),
+    ("call-attempt-reschedule", {"scheduledAt": "2030-05-01T10:00:00Z"}, True),
+    ("call-attempt-reschedule", {"scheduledAt": None}, False),
+    ("call-attempt-reschedule", {}, False),
 ]
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 import pytest
 
 from harness.schemas import BASE_URI, STRICT, default_schemas
-from harness.tools.corpus import WEBHOOK_FIXTURES, read_json
+from harness.tools.corpus import VENDOR_FIXTURES, WEBHOOK_FIXTURES, read_json
 
 SCHEMAS = default_schemas()
 STRICT_NAMES = [n for n in SCHEMAS.names if n.startswith(STRICT)]
@@ -140,3 +140,26 @@ def test_the_strict_level_refuses_what_the_harness_never_sends() -> None:
     assert SCHEMAS.verdict(with_links, "candidate") == []
     [found] = SCHEMAS.verdict(with_links, "candidate", strict=True)
     assert (found.instance_path, found.keyword, found.level) == ("/links", "not", "strict")
+
+
+def _interview_with(attempt: dict[str, Any]) -> dict[str, Any]:
+    example = read_json(VENDOR_FIXTURES / "responses" / "get-interview.json")
+    body = copy.deepcopy(example["body"])
+    body["callAttempts"] = [attempt]
+    return body  # type: ignore[no-any-return]
+
+
+def test_call_attempts_the_vendor_shows_pass_its_level_and_breakage_is_named() -> None:
+    vendor = read_json(VENDOR_FIXTURES / "responses" / "get-interview.json")
+    attempt = vendor["body"]["callAttempts"][0]
+    assert SCHEMAS.verdict(_interview_with(attempt), "interview") == []
+    # a recording URL, a reason code on a COMPLETED call: the vendor's, never the harness's
+    strict = SCHEMAS.verdict(_interview_with(attempt), "interview", strict=True)
+    assert {v.instance_path for v in strict} >= {"/callAttempts/0/recordingUrl"}
+    assert all(v.level == "strict" for v in strict)
+    for field, value in (("id", "attempt-1"), ("retryNumber", "2"), ("calledAt", "yesterday")):
+        found = SCHEMAS.verdict(_interview_with({**attempt, field: value}), "interview")
+        assert [v.instance_path for v in found] == [f"/callAttempts/0/{field}"], found
+    without_status = {k: v for k, v in attempt.items() if k != "status"}
+    found = SCHEMAS.verdict(_interview_with(without_status), "interview")
+    assert [v.keyword for v in found] == ["required"]

@@ -25,7 +25,15 @@ from harness.tools.corpus import (
     pointed,
     read_json,
 )
-from tests.support import ACME_KEY, ACME_READONLY_KEY, GLOBEX_KEY, Api
+from tests.support import (
+    ACME_AGENT_PHONE,
+    ACME_CANDIDATE,
+    ACME_JOB,
+    ACME_KEY,
+    ACME_READONLY_KEY,
+    GLOBEX_KEY,
+    Api,
+)
 
 EXAMPLES = load_vendor_examples()
 REQUESTS = [e for e in EXAMPLES if e.kind == "request"]
@@ -94,8 +102,9 @@ def test_validate_passes_the_whole_corpus(capsys: pytest.CaptureFixture[str]) ->
 
 
 async def _resolved(api: Api, value: Any) -> Any:
-    """The body with its world placeholders filled in: ``{{webhook:new}}`` and ``{{job:new}}``
-    (a webhook or a job made for the request), ``{{now+…}}`` instants."""
+    """The body with its world placeholders filled in: ``{{webhook:new}}``, ``{{job:new}}`` and
+    ``{{interview:phone}}`` (a webhook, a job or a phone interview made for the request),
+    ``{{now+…}}`` instants."""
     if isinstance(value, dict):
         return {k: await _resolved(api, v) for k, v in value.items()}
     if isinstance(value, list):
@@ -106,6 +115,10 @@ async def _resolved(api: Api, value: Any) -> Any:
     if value == "{{job:new}}":
         job = {"title": "Platform Engineer", "description": "Runs the platform.", "status": "OPEN"}
         return (await api.post("/jobs", job)).data["id"]
+    if value == "{{interview:phone}}":
+        when = expand_placeholders("{{now+1h}}", datetime.now(UTC))
+        phone = {"candidateId": ACME_CANDIDATE, "agentId": ACME_AGENT_PHONE, "jobId": ACME_JOB}
+        return (await api.post("/interviews", {**phone, "scheduleTime": when})).data["id"]
     return expand_placeholders(value, datetime.now(UTC))
 
 

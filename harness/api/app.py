@@ -13,7 +13,7 @@ from harness.serving import PROTOCOL_ERROR
 from harness.store.memory import Store
 from harness.store.world import World
 
-from . import billing, control, deliveries, injection, interviews, openapi, webhooks
+from . import billing, call_attempts, control, deliveries, injection, interviews, openapi, webhooks
 from .agents import AGENTS
 from .candidates import CANDIDATES
 from .faults import fault_middleware
@@ -56,6 +56,7 @@ def create_api_app(
     for resource in (CANDIDATES, JOBS, AGENTS):
         resource.register(app)
     interviews.register(app)
+    call_attempts.register(app)
     billing.register(app)
     control.register(app)
     webhooks.register(app)

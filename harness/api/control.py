@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from harness.domain import lifecycle
+from harness.domain import lifecycle, phone
 from harness.domain.models import Interview
 from harness.domain.requests import CompleteInterview, FailInterview
 from harness.errors import ApiError, NotFound
@@ -121,6 +121,26 @@ async def fail(request: web.Request) -> web.Response:
     return ok(request, interview.wire())
 
 
+async def unanswered(request: web.Request) -> web.Response:
+    _loopback_only(request)
+    interview = _interview(request)
+    body: phone.UnansweredCall = await _body_or_default(request, phone.UnansweredCall)
+    agent = request.app[STORE].agents[interview.agent_id]
+    events = phone.unanswered(interview, agent, body, request.app[CLOCK].now())
+    request.app[SINK].publish(events)
+    return ok(request, interview.wire())
+
+
+async def call_failed(request: web.Request) -> web.Response:
+    _loopback_only(request)
+    interview = _interview(request)
+    body: phone.FailedCall = await _body_or_default(request, phone.FailedCall)
+    agent = request.app[STORE].agents[interview.agent_id]
+    events = phone.call_failed(interview, agent, body, request.app[CLOCK].now())
+    request.app[SINK].publish(events)
+    return ok(request, interview.wire())
+
+
 def register(app: web.Application) -> None:
     r = app.router
     r.add_get("/_harness/health", health)
@@ -129,3 +149,5 @@ def register(app: web.Application) -> None:
     r.add_post("/_harness/interviews/{id}/start", start)
     r.add_post("/_harness/interviews/{id}/complete", complete)
     r.add_post("/_harness/interviews/{id}/fail", fail)
+    r.add_post("/_harness/interviews/{id}/unanswered", unanswered)
+    r.add_post("/_harness/interviews/{id}/call-failed", call_failed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from harness.domain.calls import cancel_scheduled
 from harness.domain.enums import InterviewStatus
 from harness.domain.interviews import create_interview
 from harness.domain.requests import CreateInterview
@@ -58,6 +59,7 @@ async def delete(request: web.Request) -> web.Response:
     company = authenticate(request, "delete:interviews")
     interview = request.app[STORE].interviews.owned(path_uuid(request), company)
     interview.deleted_at = request.app[CLOCK].now()
+    cancel_scheduled(interview, "The interview was deleted")  # vendor: delete-interview
     if interview.status is InterviewStatus.IN_PROGRESS:
         interview.suppress_events = True
     return ok(request, True)

@@ -21,7 +21,7 @@ from harness.domain.checks import (
 from harness.domain.enums import AgentFocus, AgentType, InterviewStatus
 from harness.domain.events import DomainEvent
 from harness.domain.ids import new_id
-from harness.domain.lifecycle import finish_as_test, start
+from harness.domain.lifecycle import finish_as_test, schedule, start
 from harness.domain.models import Agent, Candidate, Company, Interview, Job
 from harness.domain.requests import AgentCreate, CandidateCreate, CreateInterview, JobFields
 from harness.errors import BillingLimitReached, FieldError, ValidationFailed
@@ -204,4 +204,5 @@ def create_interview(
         return interview, finish_as_test(interview, agent, now)
     if when is None:  # rule 9: no scheduleTime → the interview starts now
         return interview, start(interview, agent, now)
+    schedule(interview, agent, now)
     return interview, []

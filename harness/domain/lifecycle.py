@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from harness.clock import iso
+from harness.domain.calls import AttemptStatus, last_dialled, live_attempt, new_attempt
 from harness.domain.enums import AgentFocus, AgentType, CompanyFit, EventType, InterviewStatus
 from harness.domain.events import DomainEvent
 from harness.domain.models import Agent, Analysis, AnalysisGeneral, Company, Interview
@@ -131,9 +132,9 @@ def _base(interview: Interview) -> dict[str, Any]:
 def interview_event(
     kind: EventType, interview: Interview, error: dict[str, str] | None = None
 ) -> DomainEvent:
-    attempts = interview.call_attempts
+    attempt = last_dialled(interview)
     data = _base(interview)
-    data["callAttemptId"] = attempts[-1]["id"] if attempts else None
+    data["callAttemptId"] = str(attempt.id) if attempt else None
     data["status"] = interview.status.value
     if error is not None:
         data["error"] = error
@@ -154,25 +155,14 @@ def analysis_failed(interview: Interview) -> DomainEvent:
     return DomainEvent(EventType.ANALYSIS_FAILED, interview.company_id, data, interview.id)
 
 
-def _attempt(interview: Interview, agent: Agent, status: str, now: datetime) -> None:
-    if agent.type is not AgentType.PHONE:
-        return
-    draw = _Draws(interview.id, salt=len(interview.call_attempts).to_bytes(2, "big"))
-    interview.call_attempts.append(
-        {
-            "id": str(draw.uuid()),
-            "attemptNumber": len(interview.call_attempts) + 1,
-            "status": status,
-            "startedAt": iso(now),
-            "endedAt": iso(now) if status != "IN_PROGRESS" else None,
-        }
-    )
+def _phone(agent: Agent) -> bool:
+    return agent.type is AgentType.PHONE
 
 
-def _close_attempt(interview: Interview, status: str, now: datetime) -> None:
-    if interview.call_attempts and interview.call_attempts[-1]["status"] == "IN_PROGRESS":
-        interview.call_attempts[-1] = {**interview.call_attempts[-1], "status": status}
-        interview.call_attempts[-1]["endedAt"] = iso(now)
+def schedule(interview: Interview, agent: Agent, now: datetime) -> None:
+    """A phone interview scheduled for later gets its first call attempt, SCHEDULED then."""
+    if _phone(agent):
+        new_attempt(interview, AttemptStatus.SCHEDULED, interview.scheduled_at, now)
 
 
 def finish_as_test(interview: Interview, agent: Agent, now: datetime) -> list[DomainEvent]:
@@ -180,7 +170,9 @@ def finish_as_test(interview: Interview, agent: Agent, now: datetime) -> list[Do
     interview.status = InterviewStatus.COMPLETED
     interview.finished_date = now
     interview.duration_minutes = 0
-    _attempt(interview, agent, "COMPLETED", now)
+    if _phone(agent):
+        attempt = new_attempt(interview, AttemptStatus.IN_PROGRESS, now, now)
+        attempt.end(AttemptStatus.COMPLETED, now)
     interview.analysis = make_analysis(interview, agent, now)
     return [
         interview_event(EventType.INTERVIEW_COMPLETED, interview),
@@ -201,7 +193,13 @@ def start(interview: Interview, agent: Agent, now: datetime) -> list[DomainEvent
     _require(interview, {InterviewStatus.SCHEDULED}, "start")
     interview.status = InterviewStatus.IN_PROGRESS
     interview.updated_at = now
-    _attempt(interview, agent, "IN_PROGRESS", now)
+    if _phone(agent):  # the candidate answers the scheduled call, or a call placed now
+        attempt = live_attempt(interview)
+        if attempt is None:
+            new_attempt(interview, AttemptStatus.IN_PROGRESS, now, now)
+        else:
+            attempt.status = AttemptStatus.IN_PROGRESS
+            attempt.called_at = now
     return [interview_event(EventType.INTERVIEW_STARTED, interview)]
 
 
@@ -220,7 +218,10 @@ def complete(
     interview.duration_minutes = duration_minutes
     interview.finished_date = now
     interview.updated_at = now
-    _close_attempt(interview, "COMPLETED", now)
+    attempt = live_attempt(interview)
+    if attempt is not None:
+        attempt.end(AttemptStatus.COMPLETED, now)
+        attempt.duration = duration_minutes * 60
     if not interview.is_test:
         company.minutes_used += duration_minutes
     events = [interview_event(EventType.INTERVIEW_COMPLETED, interview)]
@@ -237,6 +238,9 @@ def fail(interview: Interview, code: str, message: str, now: datetime) -> list[D
     interview.status = InterviewStatus.FAILED
     interview.finished_date = now
     interview.updated_at = now
-    _close_attempt(interview, "FAILED", now)
+    attempt = live_attempt(interview)
+    if attempt is not None:
+        attempt.end(AttemptStatus.FAILED, now)
+        attempt.notes = message
     error = {"code": code, "message": message}
     return [interview_event(EventType.INTERVIEW_FAILED, interview, error)]

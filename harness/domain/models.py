@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from harness.clock import iso
+from harness.domain.calls import CallAttempt
 from harness.domain.enums import (
     AgentFocus,
     AgentType,
@@ -157,16 +158,21 @@ class Interview(Record):
     duration_minutes: int | None = None
     finished_date: datetime | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
-    call_attempts: list[dict[str, Any]] = Field(default_factory=list)
+    call_attempts: list[CallAttempt] = Field(default_factory=list)
     analysis: Analysis | None = None
     is_test: bool = False
     #: Set when deleted while IN_PROGRESS: completion webhooks are suppressed.
     suppress_events: bool = False
+    #: Call attempts ever made (deleted ones too): the next attempt's serial number.
+    attempt_serial: int = 0
 
-    _hidden: ClassVar[frozenset[str]] = frozenset({"company_id", "deleted_at", "suppress_events"})
+    _hidden: ClassVar[frozenset[str]] = frozenset(
+        {"company_id", "deleted_at", "suppress_events", "attempt_serial"}
+    )
 
     def wire(self) -> dict[str, Any]:
         body = super().wire()
         body["scheduledAt"] = iso(self.scheduled_at)
         body["finishedDate"] = iso(self.finished_date) if self.finished_date else None
+        body["callAttempts"] = [a.wire() for a in self.call_attempts]
         return body

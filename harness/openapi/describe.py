@@ -11,7 +11,10 @@
   ids (and bodies that name them), 408/413/415 for bodies, 500.
 - **Examples**: a request schema's ``examples`` become the operation's request examples.
 - **Links**: each create links to the list of its collection and to every operation on the
-  id it answers (``/jobs`` → ``/jobs/{id}``, ``/interviews`` → ``/_harness/interviews/{id}/...``).
+  id it answers (``/jobs`` → ``/jobs/{id}``, ``/interviews`` → ``/_harness/interviews/{id}/...``;
+  not to those that need a second id, such as ``.../call-attempts/{attemptId}``); an action on a
+  resource (``POST /webhooks/{id}/test``, ``POST /interviews/{id}/call-attempts``) links to the
+  resource's GET with the id of its own path.
 """
 
 from __future__ import annotations
@@ -190,15 +193,28 @@ def _links(doc: dict[str, Any], style: str) -> None:
     operations = _operations(doc)
     for path, method, op in operations:
         answer = _success(op)
-        if method != "post" or "{" in path or answer is None:
+        if method != "post" or answer is None:
             continue
-        prefixes = (path + "/{id}", _CONTROL + path + "/{id}")
         links: dict[str, Any] = {}
+        if "{" in path:  # an action on a resource (/interviews/{id}/call-attempts): its GET
+            parent = path.rsplit("/", 1)[0]
+            for other_path, other_method, other in operations:
+                if parent.endswith("/{id}") and (other_path, other_method) == (parent, "get"):
+                    target = other["operationId"]
+                    links[target] = {
+                        "operationId": target,
+                        "parameters": {"id": "$request.path.id"},
+                    }
+        prefixes = () if "{" in path else (path + "/{id}", _CONTROL + path + "/{id}")
         for other_path, other_method, other in operations:
             target = other["operationId"]
+            if not prefixes:
+                break
             if other_path == path and other_method == "get":
                 links[target] = {"operationId": target}
-            elif any(other_path == p or other_path.startswith(p + "/") for p in prefixes):
+            elif other_path.count("{") == 1 and any(
+                other_path == p or other_path.startswith(p + "/") for p in prefixes
+            ):
                 links[target] = {"operationId": target, "parameters": {"id": pointer}}
         if links:
             answer["links"] = links

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from harness.delivery.signing import Scheme
 from harness.testing.assertions import assert_valid, assert_valid_event
 from harness.testing.client import WAIT_SLACK_S, HarnessClient
+from harness.testing.controls import AsyncControls, SyncControls
 from harness.testing.server import BackgroundHarness
 from harness.testing.types import ApiResponse, CapturedEvent, Webhook
 from harness.tools.matrix import MatrixReport
@@ -87,7 +88,7 @@ class _Facade:
         return dict(self._client.webhooks)
 
 
-class Instaview(_Facade):
+class Instaview(_Facade, AsyncControls):
     """The harness for async tests: every call is awaited."""
 
     async def _run(self, coro: Coroutine[Any, Any, T]) -> T:
@@ -117,21 +118,6 @@ class Instaview(_Facade):
         self, body: dict[str, Any] | None = None, *, key: str | None = None, company: str = "acme"
     ) -> dict[str, Any]:
         return await self._run(self._client.create_interview(body, key=key, company=company))
-
-    async def start(self, interview_id: str) -> dict[str, Any]:
-        return await self._run(self._client.control(interview_id, "start"))
-
-    async def complete(
-        self, interview_id: str, duration_minutes: int = 15, *, analysis_fails: bool = False
-    ) -> dict[str, Any]:
-        body = {"durationMinutes": duration_minutes, "analysisFails": analysis_fails}
-        return await self._run(self._client.control(interview_id, "complete", body))
-
-    async def fail(
-        self, interview_id: str, code: str = "CALL_FAILED", message: str = "No answer"
-    ) -> dict[str, Any]:
-        body = {"code": code, "message": message}
-        return await self._run(self._client.control(interview_id, "fail", body))
 
     async def register_webhook(
         self,
@@ -234,7 +220,7 @@ class Instaview(_Facade):
         return await self._run(self._client.signature_matrix(url, secret, scheme))
 
 
-class InstaviewSync(_Facade):
+class InstaviewSync(_Facade, SyncControls):
     """The harness for sync tests (Django, Flask): every call blocks until it is done."""
 
     def _run(self, coro: Coroutine[Any, Any, T], timeout: float = CALL_TIMEOUT_S) -> T:
@@ -267,22 +253,6 @@ class InstaviewSync(_Facade):
         self, body: dict[str, Any] | None = None, *, key: str | None = None, company: str = "acme"
     ) -> dict[str, Any]:
         return self._run(self._client.create_interview(body, key=key, company=company))
-
-    def start(self, interview_id: str) -> dict[str, Any]:
-        return self._run(self._client.control(interview_id, "start"))
-
-    def complete(
-        self, interview_id: str, duration_minutes: int = 15, *, analysis_fails: bool = False
-    ) -> dict[str, Any]:
-        body = {"durationMinutes": duration_minutes, "analysisFails": analysis_fails}
-        return self._run(self._client.control(interview_id, "complete", body))
-
-    def fail(
-        self, interview_id: str, code: str = "CALL_FAILED", message: str = "No answer"
-    ) -> dict[str, Any]:
-        return self._run(
-            self._client.control(interview_id, "fail", {"code": code, "message": message})
-        )
 
     def register_webhook(
         self,
