@@ -75,6 +75,8 @@ def counting_app(secret: str, keep_bodies: bool = False) -> web.Application:
         return web.Response(status=int(request.match_info["code"]))
 
     async def stall(request: web.Request) -> web.Response:
+        await request.read()
+        request.app[COUNTS].received += 1
         await stalled.wait()
         return web.Response(status=204)  # pragma: no cover - never reached
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import standardwebhooks
 
-from harness.delivery.signing import Scheme, Verdict, verify, whsec
+from harness.delivery.signing import Scheme, Verdict, sign, signer, verify, whsec
 from harness.load.payloads import Delivery, DeliveryFactory, fresh_ids, load_templates
 from harness.schemas import default_schemas
 from harness.tools.corpus import WEBHOOK_FIXTURES
@@ -128,3 +128,9 @@ def test_the_none_scheme_sends_no_signature() -> None:
 def test_a_factory_needs_a_template() -> None:
     with pytest.raises(ValueError, match="no template"):
         DeliveryFactory([], "standard", SECRET)
+
+
+@pytest.mark.parametrize("scheme", ["standard", "hex", "none"])
+def test_the_one_key_signer_signs_exactly_as_sign(scheme: Scheme) -> None:
+    body, stamp = b'{"event":"ping"}', int(time.time())
+    assert signer(scheme, SECRET)("id-1", stamp, body) == sign(scheme, SECRET, "id-1", stamp, body)
