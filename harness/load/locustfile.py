@@ -14,6 +14,7 @@ Each request is named by its event type in Locust's statistics; any answer but a
 
 from __future__ import annotations
 
+import inspect
 import sys
 from typing import Any
 
@@ -75,8 +76,21 @@ def _check(environment: Environment, **_: Any) -> None:
         sys.exit(2)
 
 
+def _warm_stop(environment: Environment, **_: Any) -> None:
+    """Makes a worker's final report reach the master in time.
+
+    When ``--run-time`` ends, the master sends ``quit`` and waits only 0.5 s for each worker's
+    last statistics (locustio/locust#1426); a worker first runs ``Runner.stop()``, whose
+    ``inspect.stack()`` scans every loaded module the first time it runs (0.1-0.5 s on a busy
+    machine), so the counts of a worker's last seconds could miss the window. The same call
+    here, in the greenlet that later handles ``quit``, fills inspect's caches at test start."""
+    if isinstance(environment.runner, WorkerRunner):
+        inspect.stack()
+
+
 events.init_command_line_parser.add_listener(_options)  # type: ignore[no-untyped-call]
 events.init.add_listener(_check)  # type: ignore[no-untyped-call]
+events.test_start.add_listener(_warm_stop)  # type: ignore[no-untyped-call]
 
 
 class WebhookDeliveries(FastHttpUser):
