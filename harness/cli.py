@@ -13,6 +13,9 @@ from pydantic import ValidationError
 from harness.config import DEFAULT_WORLD, HarnessConfig, parse_retry_schedule
 from harness.delivery.modes import parse_delivery_modes
 from harness.errors import ConfigError
+from harness.load.command import COMMANDS as LOAD_COMMANDS
+from harness.load.command import add_parsers as add_load_parsers
+from harness.load.command import run as run_load_command
 from harness.receiver.forward import check_forward_url
 from harness.tools.commands import COMMANDS as TOOL_COMMANDS
 from harness.tools.commands import add_parsers as add_tool_parsers
@@ -91,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     _serve_parser(sub)
     _listen_parser(sub)
     add_tool_parsers(sub)
+    add_load_parsers(sub)
     return parser
 
 
@@ -122,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in TOOL_COMMANDS:
             return run_tool(args)
+        if args.command in LOAD_COMMANDS:
+            return run_load_command(args)
         if args.command == "serve":
             from harness.runtime import serve_forever
 

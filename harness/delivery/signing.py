@@ -155,3 +155,21 @@ def matching(
             if hmac.compare_digest(sent_bytes, wanted.encode()):
                 return Verdict.VALID, "signature matches", index
     return Verdict.INVALID, "no signature matches a known secret", None
+
+
+def signer(scheme: Scheme, secret_hex: str) -> Callable[[str, int, bytes], dict[str, str]]:
+    """:func:`sign` with the key decoded once, for senders that sign many deliveries with one
+    secret (``instaview-harness load``); the same headers, byte for byte."""
+    if scheme == "none":
+        return lambda delivery_id, timestamp, body: {}
+    key = key_bytes(secret_hex)
+    if scheme == "hex":
+        return lambda delivery_id, timestamp, body: {
+            "X-Instaview-Signature": _hex_signature(key, body),
+            "X-Instaview-Timestamp": str(timestamp),
+        }
+    return lambda delivery_id, timestamp, body: {
+        "webhook-id": delivery_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": _standard_signature(key, delivery_id, timestamp, body),
+    }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from smoke_support import SECRET, MakeHandler, run_cli
+from smoke_support import CLI, SECRET, MakeHandler, run_cli
 
 from harness._data import fixtures_dir
 
@@ -75,3 +77,29 @@ async def test_matrix_passes_a_verifying_handler_and_catches_one_that_accepts_ev
     code, out, _ = await run_cli("matrix", "--to", broken.url, "--secret", SECRET, cwd=tmp_path)
     assert code == 1
     assert "wrongly accepted (forged, got 2xx): expired-timestamp" in out
+
+
+async def test_load_drives_the_handler_at_a_fixed_rate_and_reports_every_delivery(
+    tmp_path: Path, make_handler: MakeHandler
+) -> None:
+    handler = await make_handler()
+    report = tmp_path / "load.json"
+    code, out, err = await run_cli(
+        *("load", "--to", handler.url, "--secret", SECRET, "--rate", "40", "--duration", "1"),
+        *("--report", str(report)),
+        cwd=tmp_path,
+    )
+    assert code == 0, out + err
+    assert "sent 40  ok 40  failed 0" in out and err.startswith("load ")
+    assert handler.answers == [204] * 40
+    assert json.loads(report.read_text())["byStatus"] == {"204": 40}
+
+
+def test_locustfile_names_the_user_class_file_in_the_installed_package(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(CLI), "locustfile"], cwd=tmp_path, capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    path = Path(done.stdout.strip())
+    assert path.is_file() and "site-packages" in path.parts
+    assert "class WebhookDeliveries(FastHttpUser)" in path.read_text()
