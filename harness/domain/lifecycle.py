@@ -81,9 +81,10 @@ def make_analysis(interview: Interview, agent: Agent, now: datetime) -> Analysis
             },
             "cefrLevel": (agent.cefr_level or "B2"),
         }
-    return Analysis(
+    # Built from values made here, of the models' own types: nothing to validate.
+    return Analysis.model_construct(
         id=draw.uuid(),
-        general=AnalysisGeneral(
+        general=AnalysisGeneral.model_construct(
             created_at=stamp,
             updated_at=stamp,
             overall_rating=rating,
