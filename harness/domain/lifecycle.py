@@ -81,10 +81,9 @@ def make_analysis(interview: Interview, agent: Agent, now: datetime) -> Analysis
             },
             "cefrLevel": (agent.cefr_level or "B2"),
         }
-    # Built from values made here, of the models' own types: nothing to validate.
-    return Analysis.model_construct(
+    return Analysis(
         id=draw.uuid(),
-        general=AnalysisGeneral.model_construct(
+        general=AnalysisGeneral(
             created_at=stamp,
             updated_at=stamp,
             overall_rating=rating,
