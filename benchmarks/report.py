@@ -30,9 +30,12 @@ def verdict(figures: dict[str, Figure], target: Target) -> tuple[str, str, str]:
     """(ratio, wanted, PASS/FAIL/-) for one target; ``-`` when either figure is missing."""
     row, base = figures.get(target.row), figures.get(target.baseline)
     wanted = "-" if target.least is None else f">= {target.least:g}x"
-    if row is None or base is None or base.rps <= 0:
+    if row is None or base is None:
         hint = "make bench-peers" if target.baseline in ("prism", "wiremock") else "not run"
         return "-", wanted, f"- ({hint})"
+    if base.rps <= 0:  # the baseline answered nothing in its run: any rate is above it
+        ok = row.rps > 0 and row.errors == 0
+        return "inf", wanted, ("PASS" if ok else "FAIL") + f" ({target.baseline}: 0 req/s)"
     ratio = row.rps / base.rps
     if target.least is None:
         return f"{ratio:.2f}x", wanted, "-"

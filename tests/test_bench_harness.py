@@ -166,6 +166,13 @@ def test_targets_pass_at_their_ratio_and_fail_below_it_or_with_errors() -> None:
     assert verdict(rows, Target("api", "bare", 0.25))[2] == "FAIL"
 
 
+def test_a_baseline_that_answered_nothing_is_beaten_by_any_clean_rate() -> None:
+    rows = {f.name: f for f in (_figure("serve", 50), _figure("prism", 0))}
+    assert verdict(rows, Target("serve", "prism", 1.0)) == ("inf", ">= 1x", "PASS (prism: 0 req/s)")
+    rows["serve"] = _figure("serve", 50, errors=2)
+    assert verdict(rows, Target("serve", "prism", 1.0))[2].startswith("FAIL")
+
+
 def test_a_target_whose_peer_was_not_run_says_how_to_run_it() -> None:
     rows = {"api": _figure("api", 250)}
     assert verdict(rows, Target("api", "wiremock", 1.0))[2] == "- (make bench-peers)"
