@@ -9,7 +9,7 @@ RECEIVER_PORT ?= 8081
 NODE_TOOLS := tools/node
 NODE_STAMP := $(NODE_TOOLS)/node_modules/.installed
 
-.PHONY: run test lint typecheck unit smoke bench install node-tools clean
+.PHONY: run test lint typecheck unit smoke bench bench-peers wrk install node-tools clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -50,8 +50,19 @@ smoke: $(STAMP)
 
 test: lint typecheck unit smoke
 
-bench: $(STAMP)
+# wrk is the load generator (Debian's package): installed when missing, as root or via sudo -n.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q wrk || { apt-get update -q && apt-get install -y -q wrk; }; \
+	  else sudo -n apt-get install -y -q wrk || { sudo -n apt-get update -q && sudo -n apt-get install -y -q wrk; }; fi; }
+
+# Servers pinned to CPU 0, wrk to CPU 1, every target in one run; prints the table the README quotes.
+bench: $(STAMP) wrk
 	$(BIN)/python -m benchmarks
+
+# The same, plus Prism 5 and WireMock 3 (pinned in tools/node; WireMock needs Java 17+).
+bench-peers: $(STAMP) wrk node-tools
+	$(BIN)/python -m benchmarks --peers
 
 clean:
 	rm -rf $(VENV) .harness .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -1,105 +1,132 @@
-"""Runs every benchmark and prints each figure beside its same-run baseline, as a ratio."""
+"""``make bench`` (``python -m benchmarks``) and ``make bench-peers`` (``--peers``).
+
+Every target runs in one run, one after the other, each pinned to the server CPU while wrk
+(1 thread, 32 connections) runs on the other; the table gives each figure's ratio to its
+same-run baseline and to the figure issue 12 asks for. See the README's benchmark section.
+"""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import json
-import time
+import datetime
+import os
+import platform
+import subprocess
 
-from benchmarks.latency import measure
-from benchmarks.load import LoadResult, run_load, target
-from benchmarks.targets import BENCH_SECRET
-from harness.config import FIXTURES_DIR
-from harness.delivery.signing import sign
+from benchmarks import peers, wrk
+from benchmarks.latency import measure as event_latency
+from benchmarks.measure import (
+    ACME_KEY,
+    JIT_WARM_S,
+    RUN_S,
+    WARM_S,
+    Figure,
+    capture_requests,
+    create_request,
+    dispatcher,
+    end_to_end,
+    load,
+    verdicts,
+)
+from benchmarks.report import Target, table
+from benchmarks.targets import bare_command, harness_command, scratch, started
 from harness.examples import example_interview_body
 
-ACME_KEY = "sk_test_acme_full_0000000000000000"
-INLINE_BODY = example_interview_body(metadata={"externalInterviewId": "INT-789"})
+#: Events the dispatcher delivers in its run (bounded in count; its run is bounded in time).
+DISPATCH_COUNT = 10_000
+
+#: (row, baseline row, least ratio) as issue 12 asks.
+TARGETS = [
+    Target("api", "bare", 0.25),
+    Target("api", "wiremock", 1.0),
+    Target("serve", "prism", 1.0),
+    Target("receiver", "sink", None),
+    Target("dispatcher", "sink", 0.3),
+]
 
 
-ROUNDS = 3
-
-
-async def compare(
-    title: str,
-    path: str,
-    body: bytes,
-    headers: dict[str, str],
-    expect: int,
-    pair: tuple[tuple[str, str], tuple[str, str]],
-    target_ratio: float,
-) -> None:
-    """Runs baseline and subject alternately ``ROUNDS`` times, keeps each one's best round
-    (this machine is shared: best-of-N is the figure least disturbed by neighbours)."""
-    best: dict[str, LoadResult] = {}
-    for _ in range(ROUNDS):
-        for name, _label in pair:
-            with target(name) as server:
-                result = await run_load(
-                    server.url + path, body, headers, expect=expect, server_pid=server.pid
-                )
-            if name not in best or result.rps > best[name].rps:
-                best[name] = result
-    print(f"{title}; 16 clients in another process, best of {ROUNDS} x 3 s")
-    for name, label in pair:
-        r = best[name]
-        print(
-            f"  {label:34} {r.rps:8.0f} req/s  {r.cpu_us:6.1f} server CPU-us/req"
-            f"  ({r.errors} errors)"
+def run(with_peers: bool) -> list[Figure]:
+    folder = scratch()
+    create = [create_request()]
+    figures: list[Figure] = []
+    with started(bare_command("bare")) as bare:
+        figures.append(load("bare", "bare aiohttp, fixed 201", bare, create, 201, folder))
+    with started(harness_command("api", folder)) as api:
+        figures.append(
+            load("api", "serve, world's webhooks deleted (API work)", api, create, 201, folder)
         )
-    base, subject = best[pair[0][0]], best[pair[1][0]]
-    print(f"  ratio, req/s: {subject.rps / base.rps:.2f}  (target >= {target_ratio})")
-    print(
-        f"  ratio, server CPU per request: {base.cpu_us / subject.cpu_us:.2f}"
-        "  (stricter: the baseline server idles while the client is the bottleneck)"
-    )
+    with started(harness_command("serve", folder)) as serve:
+        figures.append(
+            end_to_end("serve", "serve end to end (create + 2 deliveries)", serve, folder)
+        )
+    signed = capture_requests()
+    with started(bare_command("sink")) as sink:
+        figures.append(
+            load("sink", "bare aiohttp 204 sink, wrk into it", sink, signed, 204, folder)
+        )
+        figures.append(dispatcher(sink, DISPATCH_COUNT))
+    with started(harness_command("receiver", folder)) as receiver:
+        figure = load("receiver", "listen, signed captures", receiver, signed, 204, folder)
+        total, good = verdicts(receiver.url)
+        figure.errors += total - good
+        figure.notes.append(f"{total} captures, {good} valid and schema-clean")
+        figures.append(figure)
+    if with_peers:
+        document = peers.openapi_document(folder)
+        with started(peers.prism_command(document), ready=peers.PRISM_READY) as prism:
+            figures.append(
+                load("prism", "Prism 5 static mock, request validation", prism, create, 201, folder)
+            )
+        with started(peers.wiremock_command(), ready=peers.WIREMOCK_READY) as wiremock:
+            figures.append(
+                load(
+                    "wiremock",
+                    "WireMock 3, one static stub",
+                    wiremock,
+                    create,
+                    201,
+                    folder,
+                    warm_s=JIT_WARM_S,
+                )
+            )
+    return figures
 
 
-async def create_interview_throughput() -> None:
-    await compare(
-        "POST /interviews (isTest, fully inline)",
-        "/interviews",
-        json.dumps(INLINE_BODY).encode(),
-        {"Authorization": f"Bearer {ACME_KEY}", "Content-Type": "application/json"},
-        201,
-        (("bare", "bare aiohttp handler (fixed 201)"), ("mock", "mock API, validation+state")),
-        0.35,
-    )
-
-
-async def event_latency() -> None:
-    result = await measure(INLINE_BODY, ACME_KEY)
-    count = len(result.samples_ms)
-    print(f"POST /interviews (isTest) → both events stored in the receiver ({count} in sequence)")
-    print(f"  p50 {result.p50:6.2f} ms   (target <= 10 ms)")
-    print(f"  p99 {result.p99:6.2f} ms   (target <= 50 ms)")
-
-
-async def receiver_throughput() -> None:
-    fixture = json.loads((FIXTURES_DIR / "webhooks" / "analysis.completed.json").read_text())
-    body = json.dumps(fixture, separators=(",", ":")).encode()
-    headers = sign("standard", BENCH_SECRET, fixture["deliveryId"], int(time.time()), body)
-    headers["Content-Type"] = "application/json"
-    await compare(
-        f"Receiver captures, signed analysis.completed ({len(body)} B), SQLite on disk",
-        "/hooks/bench",
-        body,
-        headers,
-        204,
-        (
-            ("bare-hooks", "bare aiohttp handler (204)"),
-            ("receiver", "receiver, verify+store+check"),
-        ),
-        0.3,
+def header(with_peers: bool) -> str:
+    version = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    command = "make bench-peers" if with_peers else "make bench"
+    first = (version.stdout or version.stderr).splitlines()[0].split(" [")[0]
+    return (
+        f"{command}, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC,"
+        f" {platform.node()} ({cpu}, {len(os.sched_getaffinity(0))} CPUs)\n"
+        f"{first}, 1 thread, {wrk.CONNECTIONS} connections on CPU {wrk.LOAD_CPU};"
+        f" servers on CPU {wrk.SERVER_CPU}; {WARM_S:g} s warm-up ({JIT_WARM_S:g} s for"
+        f" WireMock), {RUN_S:g} s measured; POST /interviews is isTest, fully inline"
     )
 
 
 def main() -> None:
-    asyncio.run(create_interview_throughput())
-    print()
-    asyncio.run(event_latency())
-    print()
-    asyncio.run(receiver_throughput())
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--peers", action="store_true", help="also Prism 5 and WireMock 3")
+    parser.add_argument("--no-latency", action="store_true", help="skip the latency figure")
+    args = parser.parse_args()
+    print(header(args.peers), flush=True)
+    figures = run(args.peers)
+    print(table(figures, TARGETS))
+    if not args.no_latency:
+        body = example_interview_body(metadata={"externalInterviewId": "INT-789"})
+        result = asyncio.run(event_latency(body, ACME_KEY))
+        print(
+            f"\nPOST /interviews (isTest) -> both events stored in the receiver, one at a time"
+            f" ({len(result.samples_ms)}): p50 {result.p50:.2f} ms, p99 {result.p99:.2f} ms"
+        )
 
 
 if __name__ == "__main__":

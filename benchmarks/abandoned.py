@@ -16,8 +16,8 @@ import json
 import sys
 import time
 
-from benchmarks.load import LoadResult, run_load, target
-from benchmarks.targets import BENCH_SECRET
+from benchmarks.load import LoadResult, run_load
+from benchmarks.targets import BENCH_SECRET, harness_command, scratch, started
 from harness.config import FIXTURES_DIR
 from harness.delivery.signing import sign
 
@@ -81,7 +81,7 @@ ROUNDS = 3
 
 async def main(count: int) -> None:
     body, headers = _capture()
-    with target("receiver") as server:
+    with started(harness_command("receiver", scratch())) as server:
         hook = server.url + "/hooks/bench"
         idle = await run_load(hook, body, headers, expect=204, server_pid=server.pid)
         failed = await abandon(server.url, count)

@@ -1,14 +1,12 @@
-"""A closed-loop HTTP load generator: N concurrent clients for a fixed time, counting answers."""
+"""A closed-loop HTTP load generator in Python (N concurrent clients for a fixed time), kept for
+``python -m benchmarks.abandoned``, which needs long-polls held open beside the load; ``make
+bench`` uses wrk (:mod:`benchmarks.wrk`)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import aiohttp
@@ -32,29 +30,6 @@ def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-@dataclass
-class Target:
-    url: str
-    pid: int
-
-
-@contextlib.contextmanager
-def target(name: str) -> Iterator[Target]:
-    """Starts ``benchmarks.targets NAME`` in a child process; yields its base URL and pid."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.targets", name], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().strip()
-        if not line.startswith("port="):
-            raise RuntimeError(f"target {name} did not start: {line!r}")
-        yield Target(f"http://127.0.0.1:{line.removeprefix('port=')}", proc.pid)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 async def run_load(

@@ -64,6 +64,19 @@ async def test_a_compressed_body_over_the_limit_once_decoded_is_a_413(make_api: 
     assert answer["error"]["code"] == "PAYLOAD_TOO_LARGE"
 
 
+async def test_a_compressed_body_one_byte_over_the_limit_once_decoded_is_a_413(
+    make_api: MakeApi,
+) -> None:
+    """The whole body came with the headers, so it is taken without a wait: its decoded size
+    is checked there too, to the byte."""
+    api = await make_api(max_body_bytes=10_000)
+    decoded = b'{"firstName": "' + b"a" * (10_001 - 17) + b'"}'
+    assert len(decoded) == 10_001
+    status, answer = await _post(api, gzip.compress(decoded), **{"Content-Encoding": "gzip"})
+    assert status == 413
+    assert answer["error"]["details"] == {"limit": 10_000}
+
+
 async def test_a_body_shorter_than_its_content_length_is_a_408_after_the_read_timeout(
     make_api: MakeApi,
 ) -> None:

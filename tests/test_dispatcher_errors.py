@@ -10,9 +10,11 @@ import pytest
 
 from harness.api.app import create_api_app
 from harness.api.webhooks import WEBHOOKS, enable_delivery
+from harness.clock import RealClock
 from harness.config import HarnessConfig
 from harness.delivery import attempt as attempt_module
-from harness.delivery.dispatcher import Dispatcher
+from harness.delivery.dispatcher import URL_VERDICTS, Dispatcher
+from harness.delivery.webhooks import WebhookRegistry
 from tests.delivery_support import SteppingClock, Target, dispatcher_of
 from tests.support import Api
 
@@ -133,3 +135,13 @@ async def test_a_bug_outside_an_attempt_still_leaves_an_error_attempt(
     )
     assert attempt["error"] == "harness error: KeyError: 'bookkeeping broke'; not retried"
     assert dispatcher.pending == 0
+
+
+def test_a_webhook_urls_verdict_is_remembered_and_urls_past_the_bound_are_judged() -> None:
+    dispatcher = Dispatcher(HarnessConfig(), RealClock(), WebhookRegistry())
+    for _ in range(2):  # the second time from memory
+        assert dispatcher._url_problem("http://127.0.0.1:9/hooks/x") is None
+        assert "not loopback" in (dispatcher._url_problem("http://203.0.113.7/x") or "")
+    for port in range(URL_VERDICTS + 5):
+        assert dispatcher._url_problem(f"http://localhost:{port}/") is None
+        assert dispatcher._url_problem(f"http://203.0.113.7:{port}/") is not None

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from harness.cli import build_parser, serve_config
 from harness.config import HarnessConfig
-from harness.guard import RequestGuard, split_host
+from harness.guard import HOSTS_REMEMBERED, RequestGuard, split_host
 from tests.receiver_support import MakeReceiver, fixture_body, listed, post
 from tests.support import ACME_CANDIDATE, ACME_JOB, Api, inline_candidate
 
@@ -165,6 +165,20 @@ def test_the_address_a_server_listens_on_is_its_own(bound: str, host: str) -> No
     guard = RequestGuard(bound)
     assert guard.check(make_mocked_request("POST", "/", headers={"Host": host})) is None
     assert RequestGuard().check(make_mocked_request("GET", "/", headers={"Host": host}))
+
+
+def test_a_host_seen_again_gets_the_same_verdict_and_unremembered_ones_are_judged() -> None:
+    guard = RequestGuard()
+
+    def refused(host: str) -> bool:
+        return guard.check(make_mocked_request("GET", "/", headers={"Host": host})) is not None
+
+    for _ in range(2):  # the second time, from what the guard remembers
+        assert not refused("127.0.0.1:8080")
+        assert refused("evil.example")
+    for port in range(HOSTS_REMEMBERED + 5):  # past the bound: still parsed, still right
+        assert not refused(f"localhost:{port}")
+        assert refused(f"evil.example:{port}")
 
 
 @pytest.mark.parametrize("name", ["http://harness.example", "a/b", "a b", "harness.example:80", ""])

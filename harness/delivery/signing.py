@@ -66,7 +66,7 @@ def whsec(secret_hex: str) -> str:
 def _standard_signature(key: bytes, msg_id: str, timestamp: int, body: bytes) -> str:
     # surrogateescape: a header value aiohttp decoded that way is signed as the bytes it was
     signed = f"{msg_id}.{timestamp}.".encode("utf-8", "surrogateescape") + body
-    digest = hmac.new(key, signed, hashlib.sha256).digest()
+    digest = hmac.digest(key, signed, "sha256")  # one-shot, in C: cheaper than hmac.new
     return "v1," + base64.b64encode(digest).decode()
 
 

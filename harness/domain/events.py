@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
@@ -12,12 +13,22 @@ from harness.domain.enums import EventType
 
 @dataclass(frozen=True)
 class DomainEvent:
-    """One event: ``data`` is the webhook body's ``data`` object, exactly as it goes on the wire."""
+    """One event: ``data`` is the webhook body's ``data`` object, exactly as it goes on the wire.
+
+    ``payload`` is that object, or a function that builds it: built the first time ``data`` is
+    read, so an event no webhook subscribes to costs nothing to render (an analysis with its PDF
+    is a large share of a create). Sinks read ``data`` while ``publish`` runs, when the
+    resource still is as the event saw it (:class:`RecordingSink` does so too)."""
 
     type: EventType
     company_id: UUID
-    data: dict[str, Any]
+    payload: dict[str, Any] | Callable[[], dict[str, Any]] = field(repr=False)
     interview_id: UUID | None = None
+
+    @functools.cached_property
+    def data(self) -> dict[str, Any]:
+        payload = self.payload
+        return payload if isinstance(payload, dict) else payload()
 
 
 class EventSink(Protocol):
@@ -33,4 +44,6 @@ class RecordingSink:
     events: list[DomainEvent] = field(default_factory=list)
 
     def publish(self, events: Sequence[DomainEvent]) -> None:
+        for event in events:
+            event.data  # noqa: B018 -- rendered now, as the resource is at publish time
         self.events.extend(events)

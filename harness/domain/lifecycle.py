@@ -133,20 +133,33 @@ def interview_event(
     kind: EventType, interview: Interview, error: dict[str, str] | None = None
 ) -> DomainEvent:
     attempt = last_dialled(interview)
-    data = _base(interview)
-    data["callAttemptId"] = str(attempt.id) if attempt else None
-    data["status"] = interview.status.value
-    if error is not None:
-        data["error"] = error
-    return DomainEvent(kind, interview.company_id, data, interview.id)
+    attempt_id = str(attempt.id) if attempt else None
+    status = interview.status.value
+
+    def render() -> dict[str, Any]:
+        data = _base(interview)
+        data["callAttemptId"] = attempt_id
+        data["status"] = status
+        if error is not None:
+            data["error"] = error
+        return data
+
+    return DomainEvent(kind, interview.company_id, render, interview.id)
 
 
 def analysis_completed(interview: Interview) -> DomainEvent:
-    assert interview.analysis is not None
-    data = _base(interview)
-    data["analysis"] = interview.analysis.wire()
-    data["analysisPdfBase64"] = analysis_pdf(interview, interview.analysis)
-    return DomainEvent(EventType.ANALYSIS_COMPLETED, interview.company_id, data, interview.id)
+    """Rendered only when read (:class:`DomainEvent`): the analysis and its PDF are the most
+    expensive part of a test create, wasted when no webhook takes the event."""
+    analysis = interview.analysis
+    assert analysis is not None
+
+    def render() -> dict[str, Any]:
+        data = _base(interview)
+        data["analysis"] = analysis.wire()
+        data["analysisPdfBase64"] = analysis_pdf(interview, analysis)
+        return data
+
+    return DomainEvent(EventType.ANALYSIS_COMPLETED, interview.company_id, render, interview.id)
 
 
 def analysis_failed(interview: Interview) -> DomainEvent:
