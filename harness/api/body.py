@@ -23,7 +23,7 @@ from harness.errors import (
 )
 from harness.strict_json import header_text
 
-from .state import CONFIG
+from .state import CONFIG, READ_BODY
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -96,6 +96,7 @@ async def read_body(request: web.Request) -> bytes:
             " (Content-Length larger than what was sent?)",
             {"timeoutSeconds": config.read_timeout_s},
         ) from exc
+    request[READ_BODY] = raw
     if raw.strip() and not is_json_media_type(request):
         raise UnsupportedMediaType(header_text(request.headers[hdrs.CONTENT_TYPE]))
     return raw
