@@ -10,10 +10,11 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from xml.etree import ElementTree as ET
 
-import aiohttp
+if TYPE_CHECKING:
+    import aiohttp
 
 from harness.errors import ConfigError
 from harness.tools.captured import payloads_in_db
@@ -149,6 +150,8 @@ async def replay(
         if progress is not None:
             progress.advance(result.ok)
         return result
+
+    import aiohttp
 
     async with aiohttp.ClientSession(headers={"User-Agent": USER_AGENT}) as session:
         results = await asyncio.gather(*(one(session, p) for p in payloads))
