@@ -7,12 +7,13 @@ turns its flags into arguments of a library function in :mod:`harness.tools`.
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from harness.delivery.signing import SCHEMES, Scheme
-from harness.tools.send import Target, check_target
+
+if TYPE_CHECKING:
+    from harness.tools.send import Target
 
 COMMANDS = frozenset({"validate", "replay", "trigger", "matrix"})
 
@@ -53,12 +54,19 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _target(args: argparse.Namespace) -> Target:
+    from harness.tools.send import Target
+
     scheme = "standard" if args.scheme == "both" else args.scheme
     return Target(args.to, args.secret, cast(Scheme, scheme))
 
 
 def run(args: argparse.Namespace) -> int:
-    """Runs one QA command; raises ``HarnessError`` / ``ValueError`` on bad input."""
+    """Runs one QA command; raises ``HarnessError`` / ``ValueError`` on bad input. Each
+    imports what it needs here, so ``--help`` loads none of it."""
+    import asyncio
+
+    from harness.tools.send import check_target
+
     if args.command == "validate":
         from harness.tools import validate
 
