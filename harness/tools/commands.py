@@ -40,6 +40,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--from-db", type=Path, metavar="DB", help="also replay a capture database")
     p.add_argument("--report", type=Path, metavar="FILE", help="junit .xml or .json report")
     p.add_argument("--concurrency", type=int, default=4, metavar="N")
+    p.add_argument(
+        "--expect",
+        default="accepted",
+        metavar="WHAT",
+        help="what each answer must be: accepted (2xx, the default), rejected (4xx), corpus "
+        "(labelled invalid payloads 4xx, the others 2xx; also walks into invalid/) or a status",
+    )
 
     p = sub.add_parser("trigger", help="send one realistic signed event")
     p.add_argument("event", metavar="EVENT", help="e.g. analysis.completed")
@@ -83,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
                 report_path=args.report,
                 concurrency=args.concurrency,
                 allow_remote=args.allow_remote,
+                expect=args.expect,
             )
         )
     if args.command == "trigger":
