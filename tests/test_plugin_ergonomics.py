@@ -18,7 +18,7 @@ from standardwebhooks import Webhook as StandardWebhook
 
 from harness import HarnessConfig, Instaview, InstaviewSync, RecordedRequest, UnexpectedResponse
 from harness.config import DEFAULT_RETRY_SCHEDULE, TEST_DEFAULTS, TEST_RETRY_SCHEDULE
-from harness.receiver.listen import whsec
+from harness.delivery.signing import whsec
 
 SECRET = secrets.token_hex(32)
 

@@ -13,7 +13,8 @@ import pytest
 
 from harness.cli import main
 from harness.config import HarnessConfig
-from harness.receiver.listen import secret_file, stable_secret, whsec
+from harness.delivery.signing import whsec
+from harness.receiver.listen import secret_file, stable_secret
 from harness.runtime import running
 from tests.receiver_support import SECRET, fixture_body, signed_headers
 from tests.support import ACME_KEY, full_inline_body

@@ -10,7 +10,6 @@ secret: made once (64 hex, as the vendor issues) and kept beside the database in
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import os
 import signal
@@ -20,7 +19,7 @@ from pathlib import Path
 from aiohttp import web
 
 from harness.config import HarnessConfig
-from harness.delivery.signing import key_bytes
+from harness.delivery.signing import key_bytes, whsec
 from harness.delivery.webhooks import new_secret
 from harness.errors import ConfigError
 from harness.receiver import forward
@@ -60,13 +59,6 @@ def stable_secret(db_path: str) -> str:
 def resolve_secrets(secrets: Sequence[str], db_path: str) -> list[str]:
     """``--secret`` values with ``auto`` replaced by the database's stable secret."""
     return [stable_secret(db_path) if s == AUTO else s for s in secrets]
-
-
-def whsec(secret: str) -> str:
-    """The ``whsec_`` (base64) form of a hex secret, as the Standard Webhooks libraries take it."""
-    if secret.startswith("whsec_"):
-        return secret
-    return "whsec_" + base64.b64encode(bytes.fromhex(secret)).decode()
 
 
 def check_secrets(secrets: Sequence[str]) -> list[str]:
