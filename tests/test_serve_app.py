@@ -316,3 +316,68 @@ def test_every_served_app_stops_at_close() -> None:
         with pytest.raises(OSError):
             call(url)
     servers.close()  # a second close is harmless
+
+
+def test_an_asgi_app_that_breaks_the_protocol_gets_a_500(servers: AppServers) -> None:
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        if scope["path"] == "/body-first":
+            await send({"type": "http.response.body", "body": b"x"})
+        start = {"type": "http.response.start", "status": 200, "headers": []}
+        await send(start)
+        await send(start)
+
+    url = servers.serve(app)
+    assert call(url, path="/body-first")[0] == 500
+    assert call(url, path="/twice")[0] == 500
+
+
+def test_an_asgi_app_that_fails_mid_answer_has_its_connection_closed(
+    servers: AppServers,
+) -> None:
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        if scope["path"] == "/unfinished":  # starts, never sends a body: an empty answer
+            await send({"type": "http.response.start", "status": 202, "headers": []})
+            return
+        headers = [(b"content-length", b"10")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"half", "more_body": True})
+        raise RuntimeError("gone")
+
+    url = servers.serve(app)
+    assert call(url, path="/unfinished")[0:3:2] == (202, b"")
+    with pytest.raises(http.client.IncompleteRead):
+        call(url)
+
+
+def test_a_wsgi_app_may_restart_its_answer_with_exc_info(servers: AppServers) -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [])
+        try:
+            raise ValueError("late")
+        except ValueError:
+            import sys
+
+            start_response("500 Internal Server Error", [], sys.exc_info())
+        return [b"never"]
+
+    assert call(servers.serve(app))[0] == 500  # the re-raised error is the adapter's 500
+
+
+def test_repeated_request_headers_reach_a_wsgi_app_joined(servers: AppServers) -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [])
+        return [environ["HTTP_X_TAG"].encode()]
+
+    url = servers.serve(app)
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+    connection.putrequest("GET", "/")
+    connection.putheader("X-Tag", "a")
+    connection.putheader("X-Tag", "b")
+    connection.endheaders()
+    assert connection.getresponse().read() == b"a,b"
+    connection.close()
