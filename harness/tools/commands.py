@@ -70,14 +70,14 @@ def _target(args: argparse.Namespace) -> Target:
 def run(args: argparse.Namespace) -> int:
     """Runs one QA command; raises ``HarnessError`` / ``ValueError`` on bad input. Each
     imports what it needs here, so ``--help`` loads none of it."""
-    import asyncio
-
-    from harness.tools.send import check_target
-
     if args.command == "validate":
         from harness.tools import validate
 
         return validate.run(args.paths, strict=args.strict)
+    import asyncio
+
+    from harness.tools.send import check_target
+
     check_target(_target(args), args.allow_remote)  # before any event loop starts
     if args.command == "replay":
         from harness.tools import replay
