@@ -44,11 +44,17 @@ def test_help_imports_none_of_the_heavy_packages(argv: list[str]) -> None:
     assert imported(argv) == (0, [])
 
 
-def test_validate_imports_the_schema_engines_only(tmp_path: Path) -> None:
+def test_validating_a_valid_payload_needs_the_compiled_engine_only() -> None:
     event = fixtures_dir() / "webhooks" / "ping.json"
-    code, heavy = imported(["validate", str(event)])
-    assert code == 0
-    assert "aiohttp" not in heavy and "pydantic" not in heavy
+    assert imported(["validate", str(event)]) == (0, ["jsonschema_rs"])
+
+
+def test_an_invalid_payload_loads_the_detailed_engine_for_its_report(tmp_path: Path) -> None:
+    invalid = tmp_path / "bad.json"
+    invalid.write_text('{"event": "ping"}')
+    code, heavy = imported(["validate", str(invalid)])
+    assert code == 1
+    assert {"jsonschema", "referencing"} <= set(heavy) and "aiohttp" not in heavy
 
 
 def test_trigger_sends_without_aiohttp_or_the_schema_engines() -> None:
