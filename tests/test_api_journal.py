@@ -133,6 +133,7 @@ async def test_pages_go_by_after_and_limit(api: Api) -> None:
         ("?limit=1001", "limit"),
         ("?limit=x", "limit"),
         ("?after=-1", "after"),
+        ("?after=9007199254740992", "after"),
         ("?status=99", "status"),
         ("?status=abc", "status"),
         ("?method=G%20T", "method"),

@@ -39,6 +39,8 @@ JOURNAL_SIZE = 1000
 #: Bytes of a body the journal keeps; a longer one is cut and flagged ``bodyTruncated``.
 BODY_BYTES = 64 * 1024
 MAX_LIMIT = 1000
+#: The largest ``after``: the largest integer JSON tools (JavaScript) read exactly.
+MAX_SAFE_ID = 2**53 - 1
 DEFAULT_LIMIT = 100
 #: Headers that carry credentials: their value is redacted.
 SECRET_HEADERS = frozenset({"authorization", "x-api-key", "cookie", "proxy-authorization"})
@@ -204,7 +206,7 @@ def list_page(request: web.Request) -> dict[str, Any]:
     if method is not None and not method.isalpha():
         raise ValidationFailed.one("method", "must be an HTTP method such as POST")
     status = query_text(request, "status")
-    after = _int(request, "after", 0, 0, 2**63 - 1)
+    after = _int(request, "after", 0, 0, MAX_SAFE_ID)
     limit = _int(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     found = list(
         journal.find(
