@@ -1,25 +1,34 @@
-"""``instaview-harness``: parses flags into a config and calls library functions; nothing else."""
+"""``instaview-harness``: parses flags into a config and calls library functions; nothing else.
+
+Only the standard library is imported until a command runs (each command imports what it
+needs), so ``--help``, ``validate`` and ``trigger`` start without aiohttp or pydantic.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from harness.config import DEFAULT_WORLD, HarnessConfig, parse_retry_schedule
-from harness.delivery.modes import parse_delivery_modes
 from harness.errors import ConfigError
 from harness.load.command import COMMANDS as LOAD_COMMANDS
 from harness.load.command import add_parsers as add_load_parsers
 from harness.load.command import run as run_load_command
-from harness.receiver.forward import check_forward_url
 from harness.tools.commands import COMMANDS as TOOL_COMMANDS
 from harness.tools.commands import add_parsers as add_tool_parsers
-from harness.tools.commands import run as run_tool
+
+if TYPE_CHECKING:
+    from harness.config import HarnessConfig
+
+DESCRIPTION = """\
+A local, offline stand-in for the Instaview API and its signed webhooks: run the mock API and
+a webhook receiver, check and replay payloads, send signed events to your own handler.
+"""
+EPILOG = """\
+Run 'instaview-harness COMMAND --help' for a command's flags. Docs: README.md (usage),
+docs/contract.md (what is emulated and how), docs/decisions.md."""
 
 
 def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,7 +43,9 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--allow-remote-webhooks", action="store_true")
     _allow_host(p)
     p.add_argument("--enforce-rate-limits", action="store_true")
-    p.add_argument("--world", type=Path, default=DEFAULT_WORLD, help="world file (JSON)")
+    p.add_argument(
+        "--world", type=Path, default=None, help="world file (JSON; default: the seeded world)"
+    )
     p.add_argument("--db", default=".harness/harness.sqlite3", help="capture database")
     p.add_argument("--demo", action="store_true", help="print keys and a curl after starting")
     p.add_argument(
@@ -75,7 +86,13 @@ def _listen_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p = sub.add_parser("listen", help="start the webhook receiver alone")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8081, help="receiver port (0 = any free port)")
-    p.add_argument("--secret", action="append", default=[], help="signing secret (hex); repeat")
+    p.add_argument(
+        "--secret",
+        action="append",
+        default=[],
+        help="verify signatures with this secret (64 hex or whsec_...); 'auto': this database's "
+        "stable secret, made on first use; repeat for several. Each is printed before 'ready'",
+    )
     p.add_argument("--scheme", choices=["standard", "hex", "none"], default="standard")
     p.add_argument("--db", default=".harness/harness.sqlite3", help="capture database")
     _allow_host(p)
@@ -89,8 +106,13 @@ def _listen_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="instaview-harness", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="instaview-harness",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands")
     _serve_parser(sub)
     _listen_parser(sub)
     add_tool_parsers(sub)
@@ -99,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def serve_config(args: argparse.Namespace) -> HarnessConfig:
+    from harness.config import HarnessConfig, parse_retry_schedule
+    from harness.delivery.modes import parse_delivery_modes
+
     values: dict[str, object] = {
         "host": args.host,
         "port": args.port,
@@ -109,10 +134,11 @@ def serve_config(args: argparse.Namespace) -> HarnessConfig:
         "allow_remote_webhooks": args.allow_remote_webhooks,
         "allow_hosts": tuple(args.allow_host),
         "enforce_rate_limits": args.enforce_rate_limits,
-        "world_path": args.world,
         "db_path": args.db,
         "strict_schemas": args.strict_schemas,
     }
+    if args.world is not None:
+        values["world_path"] = args.world
     if args.retry_schedule is not None:
         values["retry_schedule"] = parse_retry_schedule(args.retry_schedule)
     if args.shutdown_grace is not None:
@@ -121,32 +147,49 @@ def serve_config(args: argparse.Namespace) -> HarnessConfig:
     return HarnessConfig.model_validate(values)
 
 
+def _listen(args: argparse.Namespace) -> None:
+    import asyncio
+
+    from harness.config import HarnessConfig
+    from harness.receiver.forward import check_forward_url
+    from harness.receiver.listen import listen_forever, resolve_secrets
+
+    values = {
+        "host": args.host,
+        "receiver_port": args.port,
+        "db_path": args.db,
+        "allow_hosts": tuple(args.allow_host),
+        "strict_schemas": args.strict_schemas,
+    }
+    config = HarnessConfig.model_validate({**values, "signing_scheme": args.scheme})
+    if args.forward_to is not None:
+        check_forward_url(args.forward_to)
+    secrets = resolve_secrets(args.secret, args.db)
+    asyncio.run(listen_forever(config, secrets, args.forward_to))
+
+
+def _serve(args: argparse.Namespace) -> None:
+    import asyncio
+
+    from harness.runtime import serve_forever
+
+    asyncio.run(serve_forever(serve_config(args), banner=args.demo))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command in TOOL_COMMANDS:
+            from harness.tools.commands import run as run_tool
+
             return run_tool(args)
         if args.command in LOAD_COMMANDS:
             return run_load_command(args)
         if args.command == "serve":
-            from harness.runtime import serve_forever
-
-            asyncio.run(serve_forever(serve_config(args), banner=args.demo))
+            _serve(args)
         elif args.command == "listen":
-            from harness.receiver.listen import listen_forever
-
-            values = {
-                "host": args.host,
-                "receiver_port": args.port,
-                "db_path": args.db,
-                "allow_hosts": tuple(args.allow_host),
-                "strict_schemas": args.strict_schemas,
-            }
-            config = HarnessConfig.model_validate({**values, "signing_scheme": args.scheme})
-            if args.forward_to is not None:
-                check_forward_url(args.forward_to)
-            asyncio.run(listen_forever(config, args.secret, args.forward_to))
-    except (ConfigError, ValueError, ValidationError, OSError) as exc:
+            _listen(args)
+    except (ConfigError, ValueError, OSError) as exc:  # pydantic's ValidationError too
         print(f"instaview-harness: {exc}", file=sys.stderr)
         return 2
     return 0

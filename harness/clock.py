@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # a coroutine runs only once asyncio is loaded: the CLI's tools start without
+    import asyncio
 
 
 class Clock(Protocol):
@@ -29,6 +31,8 @@ class RealClock:
         return time.monotonic()
 
     async def sleep(self, seconds: float) -> None:
+        import asyncio
+
         await asyncio.sleep(seconds)
 
 
@@ -47,6 +51,8 @@ class VirtualClock:
         return self._elapsed
 
     async def sleep(self, seconds: float) -> None:
+        import asyncio
+
         if seconds <= 0:
             await asyncio.sleep(0)
             return

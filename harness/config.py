@@ -15,6 +15,18 @@ SigningScheme = Literal["standard", "hex", "none"]
 
 #: Delays (seconds) before each retry of a failed delivery: realistic by default.
 DEFAULT_RETRY_SCHEDULE: tuple[float, ...] = (5.0, 30.0, 120.0)
+#: Fast retries for tests: a failing handler is retried within a fraction of a second.
+TEST_RETRY_SCHEDULE: tuple[float, ...] = (0.05, 0.1, 0.2)
+#: What :meth:`HarnessConfig.for_tests` changes from the defaults of ``serve``: free ports,
+#: captures in memory (nothing written to ``.harness/``), retries in milliseconds, a short
+#: shutdown grace.
+TEST_DEFAULTS: dict[str, object] = {
+    "port": 0,
+    "receiver_port": 0,
+    "db_path": ":memory:",
+    "retry_schedule": TEST_RETRY_SCHEDULE,
+    "shutdown_grace_s": 0.5,
+}
 
 FIXTURES_DIR = fixtures_dir()
 DEFAULT_WORLD = FIXTURES_DIR / "world.json"
@@ -58,6 +70,14 @@ class HarnessConfig(BaseModel):
     #: The receiver's schema verdict: False checks what the vendor documents (real captures
     #: pass), True also the harness's own emissions exactly (``schemas/strict/``).
     strict_schemas: bool = False
+
+    @classmethod
+    def for_tests(cls, **overrides: object) -> HarnessConfig:
+        """The settings a test suite wants (:data:`TEST_DEFAULTS`: free ports, captures in
+        memory, fast retries, a short shutdown grace) with ``overrides`` on top, so that
+        changing one field keeps the others fast. The plugin's ``instaview_config`` is
+        ``HarnessConfig.for_tests()``."""
+        return cls.model_validate({**TEST_DEFAULTS, **overrides})
 
     @field_validator("retry_schedule")
     @classmethod

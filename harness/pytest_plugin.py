@@ -4,8 +4,9 @@
 - ``instaview_sync``: an :class:`~harness.testing.facades.InstaviewSync` (blocking calls) for sync
   tests;
 - ``instaview_config``: the :class:`~harness.config.HarnessConfig` of the session's harness;
-  override it (session scope) in a ``conftest.py`` to change signing scheme, retry schedule,
-  delivery modes and so on.
+  override it (session scope) in a ``conftest.py`` with ``HarnessConfig.for_tests(...)`` to
+  change signing scheme, retry schedule, delivery modes and so on while every other field keeps
+  its fast test default.
 
 One mock API and receiver run per session, on free loopback ports, in a background thread with
 their own event loop; each test gets a fresh world (``POST /_harness/reset``), no captures, no
@@ -22,16 +23,13 @@ from harness.config import HarnessConfig
 from harness.testing.facades import CALL_TIMEOUT_S, Instaview, InstaviewSync
 from harness.testing.server import BackgroundHarness
 
-#: Fast retries: a failing handler is retried within a fraction of a second.
-TEST_RETRY_SCHEDULE = (0.05, 0.1, 0.2)
-
 
 @pytest.fixture(scope="session")
 def instaview_config() -> HarnessConfig:
-    """The session harness's settings: free ports, captures in memory, fast retries."""
-    return HarnessConfig(
-        port=0, receiver_port=0, db_path=":memory:", retry_schedule=TEST_RETRY_SCHEDULE
-    )
+    """The session harness's settings: ``HarnessConfig.for_tests()`` (free ports, captures in
+    memory, fast retries). Override it with ``HarnessConfig.for_tests(field=...)`` to keep the
+    other test defaults."""
+    return HarnessConfig.for_tests()
 
 
 @pytest.fixture(scope="session")
@@ -48,12 +46,18 @@ def _instaview_fresh(instaview_server: BackgroundHarness) -> BackgroundHarness:
 
 
 @pytest.fixture
-def instaview(_instaview_fresh: BackgroundHarness) -> Instaview:
-    """The harness, reset for this test, with awaitable calls."""
-    return Instaview(_instaview_fresh)
+def instaview(_instaview_fresh: BackgroundHarness) -> Iterator[Instaview]:
+    """The harness, reset for this test, with awaitable calls; the apps the test served with
+    ``serve_app`` are stopped after it."""
+    facade = Instaview(_instaview_fresh)
+    yield facade
+    facade.close()
 
 
 @pytest.fixture
-def instaview_sync(_instaview_fresh: BackgroundHarness) -> InstaviewSync:
-    """The harness, reset for this test, with blocking calls."""
-    return InstaviewSync(_instaview_fresh)
+def instaview_sync(_instaview_fresh: BackgroundHarness) -> Iterator[InstaviewSync]:
+    """The harness, reset for this test, with blocking calls; the apps the test served with
+    ``serve_app`` are stopped after it."""
+    facade = InstaviewSync(_instaview_fresh)
+    yield facade
+    facade.close()

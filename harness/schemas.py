@@ -16,12 +16,13 @@ import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+
+if TYPE_CHECKING:  # the detailed engine loads on the first invalid document (or registry use)
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
 
 from harness._data import schemas_dir
 from harness.errors import ConfigError
@@ -69,7 +70,6 @@ class SchemaSet:
     def __init__(self, directory: Path = SCHEMAS_DIR) -> None:
         self.directory = directory
         self.documents: dict[str, dict[str, Any]] = {}
-        resources = []
         for path in sorted(directory.rglob("*.json")):
             name = path.relative_to(directory).with_suffix("").as_posix()
             try:
@@ -79,13 +79,23 @@ class SchemaSet:
             if document.get("$id") != BASE_URI + name + ".json":
                 raise ConfigError(f"schema {path} must have $id {BASE_URI}{name}.json")
             self.documents[name] = document
-            resources.append((document["$id"], Resource.from_contents(document, DRAFT202012)))
-        self.registry: Registry[Any] = Registry().with_resources(resources)
         self._validators: dict[str, Draft202012Validator] = {}
         self._fast_registry = jsonschema_rs.Registry(
             [(d["$id"], d) for d in self.documents.values()]
         )
         self._fast: dict[str, jsonschema_rs.Draft202012Validator] = {}
+
+    @functools.cached_property
+    def registry(self) -> Registry[Any]:
+        """The schemas as a ``referencing`` registry, for ``jsonschema`` (built on first use:
+        valid documents never need it, so the CLI's ``validate`` starts without it)."""
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
+        resources = [
+            (d["$id"], Resource.from_contents(d, DRAFT202012)) for d in self.documents.values()
+        ]
+        return Registry().with_resources(resources)
 
     @property
     def names(self) -> list[str]:
@@ -104,6 +114,8 @@ class SchemaSet:
     def validator(self, name: str) -> Draft202012Validator:
         found = self._validators.get(name)
         if found is None:
+            from jsonschema import Draft202012Validator
+
             found = Draft202012Validator(self._schema(name), registry=self.registry)
             self._validators[name] = found
         return found

@@ -57,6 +57,8 @@ async def listening(db: Path) -> AsyncIterator[tuple[asyncio.subprocess.Process,
     try:
         assert proc.stdout is not None
         line = (await asyncio.wait_for(proc.stdout.readline(), START_TIMEOUT_S)).decode()
+        while line.startswith("secret="):  # listen prints each secret before its ready line
+            line = (await asyncio.wait_for(proc.stdout.readline(), START_TIMEOUT_S)).decode()
         if not line.startswith("ready receiver="):
             raise AssertionError(f"listen did not start: {line!r}")
         yield proc, line.strip().removeprefix("ready receiver=")

@@ -50,6 +50,8 @@ async def test_a_burst_fails_the_first_requests_of_the_route_then_lets_them_thro
         "errorStatus": 502,
         "burst": 2,
         "seed": 0,
+        "after": False,
+        "drop": False,
         "seen": 0,
         "injected": 0,
     }

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import harness
+
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 PUBLIC = [
     "ApiError",
@@ -17,6 +22,7 @@ PUBLIC = [
     "InstaviewSync",
     "MatrixReport",
     "RealClock",
+    "RecordedRequest",
     "SchemaViolationError",
     "UnexpectedResponse",
     "VirtualClock",
@@ -49,3 +55,9 @@ def test_assertion_errors_are_assertion_errors_and_harness_errors() -> None:
     ):
         assert issubclass(error, AssertionError)
         assert issubclass(error, harness.HarnessError)
+
+
+def test_the_readme_documents_every_public_name() -> None:
+    text = README.read_text()
+    missing = [n for n in harness.__all__ if not re.search(rf"`(?:harness\.)?{n}\b[^`]*`", text)]
+    assert missing == [], "README.md never names these in code spans"

@@ -13,6 +13,8 @@ import pytest
 
 from harness.cli import main
 from harness.config import HarnessConfig
+from harness.delivery.signing import whsec
+from harness.receiver.listen import secret_file, stable_secret
 from harness.runtime import running
 from tests.receiver_support import SECRET, fixture_body, signed_headers
 from tests.support import ACME_KEY, full_inline_body
@@ -32,6 +34,8 @@ async def test_listen_prints_ready_captures_and_stops_on_sigint(tmp_path: Path) 
     try:
         assert proc.stdout is not None
         line = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode().strip()
+        assert line == f"secret={SECRET} whsec={whsec(SECRET)}"  # before the first delivery
+        line = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode().strip()
         assert line.startswith("ready receiver=http://127.0.0.1:"), line
         url = line.removeprefix("ready receiver=")
         body = fixture_body("ping")
@@ -50,6 +54,56 @@ async def test_listen_prints_ready_captures_and_stops_on_sigint(tmp_path: Path) 
             proc.kill()
             await proc.wait()
     assert db.is_file()
+
+
+async def test_listen_secret_auto_prints_the_same_stable_secret_on_every_run(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "auto.sqlite3"
+    printed = []
+    for _ in range(2):
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "harness",
+            *["listen", "--port", "0", "--db", str(db), "--secret", "auto"],
+            stdout=asyncio.subprocess.PIPE,
+        )
+        try:
+            assert proc.stdout is not None
+            line = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode().strip()
+            ready = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode()
+            assert ready.startswith("ready receiver=")
+            printed.append(line)
+            proc.send_signal(signal.SIGINT)
+            assert await asyncio.wait_for(proc.wait(), 20) == 0
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    assert printed[0] == printed[1]
+    secret = printed[0].split()[0].removeprefix("secret=")
+    assert len(secret) == 64 and int(secret, 16) >= 0
+    assert (tmp_path / "auto.sqlite3.secret").read_text().strip() == secret
+    assert (tmp_path / "auto.sqlite3.secret").stat().st_mode & 0o077 == 0  # owner only
+
+
+def test_the_stable_secret_of_a_database_is_made_once(tmp_path: Path) -> None:
+    db = str(tmp_path / "sub" / "x.sqlite3")
+    first = stable_secret(db)
+    assert stable_secret(db) == first
+    assert secret_file(db) == tmp_path / "sub" / "x.sqlite3.secret"
+    assert secret_file(":memory:") == Path(".harness/listen.secret")
+
+
+def test_a_damaged_stable_secret_file_is_refused_not_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "x.sqlite3"
+    (tmp_path / "x.sqlite3.secret").write_text("not a secret\n")
+    assert main(["listen", "--port", "0", "--db", str(db), "--secret", "auto"]) == 2
+    assert "does not hold a 64-hex secret" in capsys.readouterr().err
+    assert (tmp_path / "x.sqlite3.secret").read_text() == "not a secret\n"
 
 
 def test_listen_refuses_a_bad_secret(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -63,6 +63,8 @@ ROUTES: tuple[tuple[str, str, str | None], ...] = (
     ("POST", "/_harness/faults", "fault"),
     ("GET", "/_harness/faults", "faults"),
     ("DELETE", "/_harness/faults", None),
+    ("GET", "/_harness/requests", "requests"),
+    ("POST", f"/_harness/webhooks/{_ID}/secret", "webhook-created"),
 )
 
 #: Not enveloped: checked on their own terms (tests/test_openapi_document.py checks them).

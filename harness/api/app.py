@@ -13,7 +13,17 @@ from harness.serving import PROTOCOL_ERROR
 from harness.store.memory import Store
 from harness.store.world import World
 
-from . import billing, call_attempts, control, deliveries, injection, interviews, openapi, webhooks
+from . import (
+    billing,
+    call_attempts,
+    control,
+    deliveries,
+    injection,
+    interviews,
+    journal,
+    openapi,
+    webhooks,
+)
 from .agents import AGENTS
 from .candidates import CANDIDATES
 from .faults import fault_middleware
@@ -41,7 +51,12 @@ def create_api_app(
     guard = RequestGuard(config.host, config.allow_hosts)
     # Room above the limit so that oversized bodies reach our handler and get the envelope.
     app = web.Application(
-        middlewares=[envelope_middleware, guard_middleware(guard, _refuse), fault_middleware],
+        middlewares=[
+            journal.journal_middleware,
+            envelope_middleware,
+            guard_middleware(guard, _refuse),
+            fault_middleware,
+        ],
         client_max_size=config.max_body_bytes + 1,
     )
     app[CONFIG] = config
@@ -62,5 +77,6 @@ def create_api_app(
     webhooks.register(app)
     deliveries.register(app)
     injection.register(app)
+    journal.register(app)
     openapi.register(app)
     return app

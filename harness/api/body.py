@@ -23,7 +23,7 @@ from harness.errors import (
 )
 from harness.strict_json import header_text
 
-from .state import CONFIG
+from .state import CONFIG, READ_BODY
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -88,6 +88,7 @@ async def read_body(request: web.Request) -> bytes:
             raise PayloadTooLarge(f"request body is larger than {limit} bytes", {"limit": limit})
     else:
         raw = await _read_timed(request, config.read_timeout_s, limit)
+    request[READ_BODY] = raw
     if raw.strip() and not is_json_media_type(request):
         raise UnsupportedMediaType(header_text(request.headers[hdrs.CONTENT_TYPE]))
     return raw

@@ -6,11 +6,18 @@
   ``companyId`` it is *global* (every company's events). ``GET /_harness/webhooks`` lists every
   webhook *with* its ``signingSecret`` (loopback only: the harness's own view).
 - ``POST /_harness/webhooks/{id}/test`` pings any webhook, global ones included.
+- ``POST /_harness/webhooks/{id}/secret {signingSecret}`` gives a webhook the secret the caller
+  chose (64 lower-case hex, as the vendor issues), so a handler can be started with its secret
+  before the webhook exists; reset gives a world webhook its seeded secret back.
 """
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiohttp import web
+from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic.alias_generators import to_camel
 
 from harness.delivery.webhooks import parse_event
 from harness.errors import NotFound, ValidationFailed
@@ -18,8 +25,17 @@ from harness.errors import NotFound, ValidationFailed
 from .body import path_uuid, query_text, query_uuid, read_model
 from .control import _loopback_only
 from .envelope import created, ok
-from .state import STORE
+from .state import CLOCK, STORE
 from .webhooks import DISPATCHER, WEBHOOKS, WebhookCreate, new_webhook, send_ping
+
+
+class WebhookSecret(BaseModel):
+    """schemas/webhook-secret.json."""
+
+    model_config = ConfigDict(alias_generator=to_camel, extra="forbid", strict=True)
+
+    signing_secret: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
 
 OUTCOMES = ("delivered", "retrying", "failed", "skipped", "error")
 
@@ -74,9 +90,22 @@ async def ping(request: web.Request) -> web.Response:
     return ok(request, send_ping(request, hook))
 
 
+async def set_secret(request: web.Request) -> web.Response:
+    _loopback_only(request)
+    hook_id = path_uuid(request)
+    hook = request.app[WEBHOOKS].get(hook_id)
+    if hook is None:
+        raise NotFound("Webhook", str(hook_id))
+    body = await read_model(request, WebhookSecret)
+    hook.signing_secret = body.signing_secret
+    hook.updated_at = request.app[CLOCK].now()
+    return ok(request, hook.wire(with_secret=True))
+
+
 def register(app: web.Application) -> None:
     r = app.router
     r.add_get("/_harness/deliveries", list_deliveries)
     r.add_post("/_harness/webhooks", create_webhook)
     r.add_get("/_harness/webhooks", list_webhooks)
     r.add_post("/_harness/webhooks/{id}/test", ping)
+    r.add_post("/_harness/webhooks/{id}/secret", set_secret)

@@ -10,6 +10,11 @@ with ``errorStatus`` (enveloped, code ``INTERNAL_ERROR``, ``details.injected`` t
 - after that, each with probability ``errorRate``, drawn from ``random.Random(seed)``, so the
   same requests in the same order fail the same way on every run.
 
+With ``after`` the handler runs first and its work stands (the interview is created, the
+webhook registered), then its answer is replaced: the "saved, but the answer was lost" case a
+naive client's retry turns into a duplicate. With ``drop`` the connection is closed with no
+answer at all instead of ``errorStatus`` (before or after the work).
+
 ``GET /_harness/faults`` lists the faults with their counters; ``DELETE /_harness/faults`` and
 ``POST /_harness/reset`` clear them. The control API itself is never faulted.
 """
@@ -30,6 +35,7 @@ from pydantic.alias_generators import to_camel
 from harness.domain.numbers import JsonInt
 from harness.errors import ApiError, ValidationFailed
 
+from .journal import DROPPED
 from .routing import PREFIXES
 from .state import CLOCK
 
@@ -49,16 +55,22 @@ class FaultSpec(BaseModel):
     error_status: JsonInt = Field(default=503, ge=500, le=599)
     burst: JsonInt = Field(default=0, ge=0, le=1_000_000)
     seed: JsonInt = 0
+    #: False: the fault strikes before the handler (nothing happens). True: the handler runs
+    #: and its work stands (an interview is created), then the answer is lost.
+    after: bool = False
+    #: True: the connection is closed with no answer at all instead of ``errorStatus``.
+    drop: bool = False
 
 
 class InjectedFault(ApiError):
     code = "INTERNAL_ERROR"
 
-    def __init__(self, status: int, route: str, number: int) -> None:
-        super().__init__(
-            f"injected fault on {route} (request {number})",
-            {"injected": True, "route": route, "request": number},
-        )
+    def __init__(self, status: int, route: str, number: int, after: bool = False) -> None:
+        details: dict[str, Any] = {"injected": True, "route": route, "request": number}
+        if after:
+            details["after"] = True
+        done = " after the work was done" if after else ""
+        super().__init__(f"injected fault on {route} (request {number}){done}", details)
         self.status = status
 
 
@@ -146,14 +158,29 @@ def route_pattern(routes: Iterable[str]) -> str:
     return "^(?:" + "|".join(alternatives) + ")/*$(?!\\n)"
 
 
+def _drop(request: web.Request) -> web.StreamResponse:
+    """Closes the connection without an answer: the client sees it reset (no status line)."""
+    request[DROPPED] = True
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
+    return web.Response(status=204)  # never written: the transport is gone
+
+
 @web.middleware
 async def fault_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     faults = request.app[FAULTS]
-    if faults:
-        fault = faults.match(request)
-        if fault is not None:
-            if fault.spec.latency_ms:
-                await request.app[CLOCK].sleep(fault.spec.latency_ms / 1000)
-            if fault.fails():
-                raise InjectedFault(fault.spec.error_status, fault.spec.route, fault.seen)
-    return await handler(request)
+    fault = faults.match(request) if faults else None
+    if fault is None:
+        return await handler(request)
+    spec = fault.spec
+    if spec.latency_ms:
+        await request.app[CLOCK].sleep(spec.latency_ms / 1000)
+    if not fault.fails():
+        return await handler(request)
+    if spec.after:
+        # The work is done and kept whatever the handler answered; only its answer is lost.
+        await handler(request)
+    if spec.drop:
+        return _drop(request)
+    raise InjectedFault(spec.error_status, spec.route, fault.seen, spec.after)

@@ -17,3 +17,5 @@ CLOCK = web.AppKey("clock", Clock)
 SINK = web.AppKey("sink", EventSink)
 LIMITER = web.AppKey("limiter", RateLimiter)
 WORLD = web.AppKey("world", World)
+#: The body :func:`harness.api.body.read_body` read, for the request journal.
+READ_BODY = web.RequestKey("read_body", bytes)

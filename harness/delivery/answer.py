@@ -8,7 +8,10 @@ so aiohttp closes that connection instead of reusing it, and the caller records 
 
 from __future__ import annotations
 
-import aiohttp
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI's tools import this without starting aiohttp
+    import aiohttp
 
 #: How much of a target's answer body is read.
 ANSWER_CAP = 64 * 1024

@@ -4,17 +4,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from harness.delivery.signing import SCHEMES
 from harness.errors import ConfigError
-from harness.load.payloads import DeliveryFactory, load_templates
-from harness.load.report import check_report_path, write_report
-from harness.load.run import LoadPlan, run_load
-from harness.tools.send import Target, check_target
 
 COMMANDS = frozenset({"load", "locustfile"})
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -73,6 +68,14 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "locustfile":
         print(LOCUSTFILE)
         return 0
+    # Imported here, not at the top: ``--help`` and the other commands start without aiohttp.
+    import asyncio
+
+    from harness.load.payloads import DeliveryFactory, load_templates
+    from harness.load.report import check_report_path, write_report
+    from harness.load.run import LoadPlan, run_load
+    from harness.tools.send import Target, check_target
+
     check_target(Target(args.to, args.secret, args.scheme), args.allow_remote)
     check_report_path(args.report)
     plan = LoadPlan(args.to, args.rate, args.duration, args.concurrency, args.timeout)

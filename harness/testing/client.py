@@ -13,7 +13,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 
@@ -27,8 +27,10 @@ from harness.testing.types import (
     CapturedEvent,
     DeliveryTimeout,
     EventTimeout,
+    RecordedRequest,
     UnexpectedResponse,
     Webhook,
+    check_chosen_secret,
 )
 from harness.tools.matrix import MatrixReport, run_matrix_async
 
@@ -180,9 +182,14 @@ class HarnessClient:
         channel: str | None = None,
         company: str | None = "acme",
         name: str | None = None,
+        secret: str | None = None,
     ) -> Webhook:
         """A new webhook of ``company`` (``None``: global, every company's events). Without a
-        ``url`` it points at the harness's receiver on ``channel`` (a fresh one if None)."""
+        ``url`` it points at the harness's receiver on ``channel`` (a fresh one if None). With
+        ``secret`` (64 lower-case hex, as the vendor issues) it signs with that secret from its
+        first delivery on; a malformed one is a ValueError before anything is created."""
+        if secret is not None:
+            check_chosen_secret(secret)
         if url is None:
             channel = channel or f"hook{next(self._channels)}"
             url = f"{self.receiver_url}/hooks/{channel}"
@@ -195,6 +202,9 @@ class HarnessClient:
         else:
             response = await self.request("POST", "/webhooks", body, company=company)
             created = await self._expect("POST /webhooks", response)
+        if secret is not None:
+            path = f"/_harness/webhooks/{created['id']}/secret"
+            created = (await self._control("POST", path, {"signingSecret": secret})).data
         return self._webhook(created)
 
     async def deliveries(self, **filters: str) -> list[dict[str, Any]]:
@@ -203,6 +213,12 @@ class HarnessClient:
         path = "/_harness/deliveries" + (f"?{query}" if query else "")
         items: list[dict[str, Any]] = (await self._control("GET", path)).data["items"]
         return items
+
+    async def requests(self, filters: dict[str, str]) -> list[RecordedRequest]:
+        """``GET /_harness/requests`` items for ``filters`` (method, path, route, status, ...)."""
+        path = "/_harness/requests?" + urlencode(filters)
+        items = (await self._control("GET", path)).data["items"]
+        return [RecordedRequest.from_wire(i) for i in items]
 
     async def drain(self, seconds: float) -> None:
         """Waits until every queued delivery is finished (delivered, failed or skipped)."""

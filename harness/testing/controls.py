@@ -1,7 +1,7 @@
 """The control actions of both facades: move an interview on, and decide how its calls go.
 
 :class:`AsyncControls` and :class:`SyncControls` are mixed into
-:class:`~harness.testing.facades.Instaview` and :class:`~harness.testing.facades.InstaviewSync`,
+:class:`~harness.testing.facades.Instaview` and :class:`~harness.testing.facade_sync.InstaviewSync`,
 which supply ``_run`` and ``_client``. Each action returns the interview as the control API
 answers it.
 """

@@ -8,6 +8,20 @@ from typing import Any
 
 from harness.errors import HarnessError
 
+#: Hex digits of a signing secret.
+SECRET_HEX = 64
+
+
+def check_chosen_secret(secret: str) -> str:
+    """``secret`` if it is a signing secret as the vendor issues them (64 lower-case hex
+    digits), else a ValueError saying what is wrong."""
+    if len(secret) != SECRET_HEX or any(c not in "0123456789abcdef" for c in secret):
+        raise ValueError(
+            f"secret must be {SECRET_HEX} lower-case hexadecimal digits (32 bytes, as the "
+            f"vendor issues signing secrets), got {len(secret)} characters: {secret[:12]!r}…"
+        )
+    return secret
+
 
 @dataclass(frozen=True)
 class Webhook:
@@ -79,6 +93,55 @@ class CapturedEvent:
             f"#{self.id} {self.event or '?'} interviewId={self.interview_id} "
             f"channel={self.channel} signature={self.signature}"
         )
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the mock API's journal recorded (``GET /_harness/requests`` item)."""
+
+    id: int
+    method: str
+    path: str
+    query: str
+    #: The route as a fault names it (``"POST /interviews"``), None when no route matched.
+    route: str | None
+    #: ``(name, value)`` as sent, in order; API keys keep their last four characters only.
+    headers: tuple[tuple[str, str], ...]
+    #: The body the API read, as text (None: it read none, or see ``body_base64``).
+    body: str | None
+    body_base64: str | None
+    #: The answer's status; None when an injected fault dropped the connection.
+    status: int | None
+    received_at: str
+    duration_ms: float
+
+    @classmethod
+    def from_wire(cls, item: dict[str, Any]) -> RecordedRequest:
+        return cls(
+            id=item["id"],
+            method=item["method"],
+            path=item["path"],
+            query=item["query"],
+            route=item.get("route"),
+            headers=tuple((h["name"], h["value"]) for h in item["headers"]),
+            body=item.get("body"),
+            body_base64=item.get("bodyBase64"),
+            status=item.get("status"),
+            received_at=item["receivedAt"],
+            duration_ms=item["durationMs"],
+        )
+
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name`` (any case), None when it was not sent."""
+        wanted = name.lower()
+        return next((v for n, v in self.headers if n.lower() == wanted), None)
+
+    @property
+    def json(self) -> Any:
+        """The body parsed as JSON (None when there was none)."""
+        import json
+
+        return None if self.body is None or not self.body.strip() else json.loads(self.body)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ turns its flags into arguments of a library function in :mod:`harness.tools`.
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from harness.delivery.signing import SCHEMES, Scheme
-from harness.tools.send import Target, check_target
+
+if TYPE_CHECKING:
+    from harness.tools.send import Target
 
 COMMANDS = frozenset({"validate", "replay", "trigger", "matrix"})
 
@@ -39,6 +40,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--from-db", type=Path, metavar="DB", help="also replay a capture database")
     p.add_argument("--report", type=Path, metavar="FILE", help="junit .xml or .json report")
     p.add_argument("--concurrency", type=int, default=4, metavar="N")
+    p.add_argument(
+        "--expect",
+        default="accepted",
+        metavar="WHAT",
+        help="what each answer must be: accepted (2xx, the default), rejected (4xx), corpus "
+        "(labelled invalid payloads 4xx, the others 2xx; also walks into invalid/) or a status",
+    )
 
     p = sub.add_parser("trigger", help="send one realistic signed event")
     p.add_argument("event", metavar="EVENT", help="e.g. analysis.completed")
@@ -53,16 +61,23 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _target(args: argparse.Namespace) -> Target:
+    from harness.tools.send import Target
+
     scheme = "standard" if args.scheme == "both" else args.scheme
     return Target(args.to, args.secret, cast(Scheme, scheme))
 
 
 def run(args: argparse.Namespace) -> int:
-    """Runs one QA command; raises ``HarnessError`` / ``ValueError`` on bad input."""
+    """Runs one QA command; raises ``HarnessError`` / ``ValueError`` on bad input. Each
+    imports what it needs here, so ``--help`` loads none of it."""
     if args.command == "validate":
         from harness.tools import validate
 
         return validate.run(args.paths, strict=args.strict)
+    import asyncio
+
+    from harness.tools.send import check_target
+
     check_target(_target(args), args.allow_remote)  # before any event loop starts
     if args.command == "replay":
         from harness.tools import replay
@@ -75,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
                 report_path=args.report,
                 concurrency=args.concurrency,
                 allow_remote=args.allow_remote,
+                expect=args.expect,
             )
         )
     if args.command == "trigger":

@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from harness._data import fixtures_dir
 from harness.clock import iso
-from harness.config import FIXTURES_DIR
 from harness.errors import ConfigError
 
+FIXTURES_DIR = fixtures_dir()
 REQUEST_FIXTURES = FIXTURES_DIR / "requests"
 WEBHOOK_FIXTURES = FIXTURES_DIR / "webhooks"
 VENDOR_FIXTURES = FIXTURES_DIR / "vendor"

@@ -10,8 +10,11 @@ WIDTH = 30
 class Progress:
     """``advance()`` after each item; ``finish(summary)`` ends the bar and prints the summary."""
 
-    def __init__(self, total: int, stream: TextIO, enabled: bool | None = None) -> None:
+    def __init__(
+        self, total: int, stream: TextIO, enabled: bool | None = None, failing: str = "not 2xx"
+    ) -> None:
         self.total = total
+        self.failing = failing
         self.done = 0
         self.failed = 0
         self.stream = stream
@@ -27,7 +30,7 @@ class Progress:
     def line(self) -> str:
         filled = WIDTH * self.done // self.total if self.total else WIDTH
         bar = "#" * filled + "-" * (WIDTH - filled)
-        return f"[{bar}] {self.done}/{self.total} sent, {self.failed} not 2xx"
+        return f"[{bar}] {self.done}/{self.total} sent, {self.failed} {self.failing}"
 
     def finish(self, summary: str) -> None:
         if self.enabled and self.done:

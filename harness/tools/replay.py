@@ -10,14 +10,24 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from xml.etree import ElementTree as ET
 
-import aiohttp
+if TYPE_CHECKING:
+    import aiohttp
 
 from harness.errors import ConfigError
 from harness.tools.captured import payloads_in_db
 from harness.tools.corpus import Payload, load_payloads
+from harness.tools.expect import (
+    ACCEPTED,
+    CORPUS,
+    INVALID_DIR,
+    expected_for,
+    meets,
+    parse_expect,
+    replay_files,
+)
 from harness.tools.progress import Progress
 from harness.tools.send import (
     USER_AGENT,
@@ -42,14 +52,25 @@ class SendResult:
     error: str | None
     #: The handler's answer was longer than the 64 KiB read of it.
     truncated: bool = False
+    #: What the answer had to be (:mod:`harness.tools.expect`): ``2xx``, ``4xx`` or a status.
+    expected: str = "2xx"
 
     @property
     def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300
+        return meets(self.expected, self.status)
+
+    @property
+    def problem(self) -> str | None:
+        """Why the answer is not what was expected (None when it is)."""
+        if self.ok:
+            return None
+        if self.status is None or self.expected == "2xx":
+            return self.error or f"HTTP {self.status}"
+        return f"HTTP {self.status}, expected {self.expected}"
 
     def line(self) -> str:
         answer = str(self.status) if self.status is not None else "no answer"
-        tail = f"  {self.error}" if self.error and not self.ok else ""
+        tail = f"  {self.problem}" if self.problem else ""
         return f"{answer:>9}  {self.latency_ms:9.1f} ms  {self.source}{tail}"
 
 
@@ -67,10 +88,12 @@ class ReplayReport:
         return not self.failures
 
     def summary(self) -> str:
-        return (
-            f"replayed {len(self.results)} payload(s) to {self.url}: "
-            f"{len(self.results) - len(self.failures)} 2xx, {len(self.failures)} not 2xx"
-        )
+        good = len(self.results) - len(self.failures)
+        if all(r.expected == "2xx" for r in self.results):
+            counts = f"{good} 2xx, {len(self.failures)} not 2xx"
+        else:
+            counts = f"{good} as expected, {len(self.failures)} not as expected"
+        return f"replayed {len(self.results)} payload(s) to {self.url}: {counts}"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -98,8 +121,8 @@ class ReplayReport:
                 time=f"{r.latency_ms / 1000:.3f}",
             )
             if not r.ok:
-                failure = ET.SubElement(case, "failure", message=r.error or "not 2xx")
-                failure.text = f"POST {self.url} deliveryId={r.delivery_id}: {r.error}"
+                failure = ET.SubElement(case, "failure", message=r.problem or "")
+                failure.text = f"POST {self.url} deliveryId={r.delivery_id}: {r.problem}"
         xml: bytes = ET.tostring(suite, encoding="utf-8", xml_declaration=True)
         return xml
 
@@ -114,7 +137,9 @@ def write_report(report: ReplayReport, path: Path) -> None:
         raise ConfigError(f"--report {path}: use a .xml (JUnit) or .json file name")
 
 
-async def send_one(session: aiohttp.ClientSession, target: Target, payload: Payload) -> SendResult:
+async def send_one(
+    session: aiohttp.ClientSession, target: Target, payload: Payload, expected: str = "2xx"
+) -> SendResult:
     body = payload.raw if payload.raw is not None else encode(payload.body)
     delivery_id = delivery_id_of(payload.body)
     headers = signed_headers(target, delivery_id, body)
@@ -128,6 +153,7 @@ async def send_one(session: aiohttp.ClientSession, target: Target, payload: Payl
         answer.latency_ms,
         answer.error,
         answer.truncated,
+        expected,
     )
 
 
@@ -137,18 +163,22 @@ async def replay(
     *,
     concurrency: int = 4,
     progress: Progress | None = None,
+    expect: str = ACCEPTED,
 ) -> ReplayReport:
-    """Sends every payload (at most ``concurrency`` at once); results keep the input order."""
+    """Sends every payload (at most ``concurrency`` at once); results keep the input order;
+    each answer is judged by ``expect`` (:mod:`harness.tools.expect`)."""
     if concurrency < 1:
         raise ConfigError("--concurrency must be at least 1")
     gate = asyncio.Semaphore(concurrency)
 
     async def one(session: aiohttp.ClientSession, payload: Payload) -> SendResult:
         async with gate:
-            result = await send_one(session, target, payload)
+            result = await send_one(session, target, payload, expected_for(expect, payload))
         if progress is not None:
             progress.advance(result.ok)
         return result
+
+    import aiohttp
 
     async with aiohttp.ClientSession(headers={"User-Agent": USER_AGENT}) as session:
         results = await asyncio.gather(*(one(session, p) for p in payloads))
@@ -165,21 +195,34 @@ async def run(
     allow_remote: bool = False,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    expect: str = ACCEPTED,
 ) -> int:
-    """The command: 0 when every answer was 2xx, 1 otherwise; bad input raises."""
+    """The command: 0 when every answer was as ``expect`` says (2xx by default), 1
+    otherwise; bad input raises."""
     out = out or sys.stdout
     err = err or sys.stderr
     check_target(target, allow_remote)
     if report_path is not None and report_path.suffix not in (".xml", ".json"):
         raise ConfigError(f"--report {report_path}: use a .xml (JUnit) or .json file name")
     # a vendor example of a response or an error is no webhook: only events are sent
-    payloads = [p for p in load_payloads(paths) if (p.schema or "events/").startswith("events/")]
+    expect = parse_expect(expect)
+    files, skipped = replay_files(paths, expect)
+    if skipped:
+        print(
+            f"left out {skipped} file(s) below {INVALID_DIR}/ directories (made to be refused):"
+            f" --expect {CORPUS} sends them expecting a 4xx",
+            file=err,
+        )
+    payloads = [p for p in load_payloads(files) if (p.schema or "events/").startswith("events/")]
     if from_db is not None:
         payloads += payloads_in_db(from_db)
     if not payloads:
         raise ConfigError("nothing to replay: no payloads in the given paths")
-    progress = Progress(len(payloads), err)
-    report = await replay(payloads, target, concurrency=concurrency, progress=progress)
+    failing = "not 2xx" if expect == ACCEPTED else "not as expected"
+    progress = Progress(len(payloads), err, failing=failing)
+    report = await replay(
+        payloads, target, concurrency=concurrency, progress=progress, expect=expect
+    )
     for result in report.results:
         print(result.line(), file=out)
     progress.finish(report.summary())

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import sys
@@ -13,14 +14,19 @@ from pathlib import Path
 from typing import Any, TextIO
 from uuid import uuid4
 
-import aiohttp
-
 from harness.clock import iso
 from harness.delivery.webhooks import parse_event
 from harness.errors import ConfigError
-from harness.tools.corpus import WEBHOOK_FIXTURES, Payload, webhook_fixture
-from harness.tools.replay import SendResult, send_one
-from harness.tools.send import USER_AGENT, Target, check_target
+from harness.tools.corpus import WEBHOOK_FIXTURES, webhook_fixture
+from harness.tools.replay import SendResult
+from harness.tools.send import (
+    Target,
+    check_target,
+    delivery_id_of,
+    encode,
+    post_blocking,
+    signed_headers,
+)
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -97,8 +103,22 @@ async def trigger(
 ) -> tuple[dict[str, Any], SendResult]:
     """Builds and sends one event; returns it and the handler's answer."""
     doc = build_event(event, overrides, is_test)
-    async with aiohttp.ClientSession(headers={"User-Agent": USER_AGENT}) as session:
-        result = await send_one(session, target, Payload(f"trigger {doc.get('event')}", doc))
+    body = encode(doc)
+    delivery_id = delivery_id_of(doc)
+    headers = signed_headers(target, delivery_id, body)
+    # One request: the standard library's client, so the command starts without aiohttp.
+    answer = await asyncio.to_thread(post_blocking, target.url, body, headers, target.timeout_s)
+    source = f"trigger {doc.get('event')}"
+    name = doc.get("event")
+    result = SendResult(
+        source,
+        name if isinstance(name, str) else None,
+        delivery_id,
+        answer.status,
+        answer.latency_ms,
+        answer.error,
+        answer.truncated,
+    )
     return doc, result
 
 
