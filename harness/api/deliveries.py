@@ -6,6 +6,9 @@
   ``companyId`` it is *global* (every company's events). ``GET /_harness/webhooks`` lists every
   webhook *with* its ``signingSecret`` (loopback only: the harness's own view).
 - ``POST /_harness/webhooks/{id}/test`` pings any webhook, global ones included.
+- ``POST /_harness/webhooks/{id}/reset-circuit`` closes any webhook's circuit (as
+  ``POST /webhooks/{id}/reset-circuit`` does for a key's own), global ones included; the
+  inspector's "Reset circuit" button goes through the receiver's ``/mock/*`` proxy to it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from harness.errors import NotFound, ValidationFailed
 from .body import path_uuid, query_text, query_uuid, read_model
 from .control import _loopback_only
 from .envelope import created, ok
-from .state import STORE
+from .state import CLOCK, STORE
 from .webhooks import DISPATCHER, WEBHOOKS, WebhookCreate, new_webhook, send_ping
 
 OUTCOMES = ("delivered", "retrying", "failed", "skipped", "error")
@@ -74,9 +77,20 @@ async def ping(request: web.Request) -> web.Response:
     return ok(request, send_ping(request, hook))
 
 
+async def reset_circuit(request: web.Request) -> web.Response:
+    _loopback_only(request)
+    hook_id = path_uuid(request)
+    hook = request.app[WEBHOOKS].get(hook_id)
+    if hook is None:
+        raise NotFound("Webhook", str(hook_id))
+    hook.close_circuit(request.app[CLOCK].now())
+    return ok(request, hook.wire())
+
+
 def register(app: web.Application) -> None:
     r = app.router
     r.add_get("/_harness/deliveries", list_deliveries)
     r.add_post("/_harness/webhooks", create_webhook)
     r.add_get("/_harness/webhooks", list_webhooks)
     r.add_post("/_harness/webhooks/{id}/test", ping)
+    r.add_post("/_harness/webhooks/{id}/reset-circuit", reset_circuit)
