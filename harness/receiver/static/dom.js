@@ -90,7 +90,7 @@ export function schemaBadge(errors, level) {
 
 // What the receiver answered the sender: green for 2xx, red otherwise.
 export function answerBadge(status) {
-  return badge(`answer ${status >= 200 && status < 300 ? "ok" : "bad"}`, String(status),
+  return badge(`ans ${status >= 200 && status < 300 ? "ok" : "bad"}`, String(status),
     `the receiver answered ${status}`);
 }
 

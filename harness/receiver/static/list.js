@@ -12,8 +12,8 @@ const PAGE = 500;
 const KEYS = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 };
 
 function testBadge(isTest) {
-  if (isTest === true) return badge("test", "test", "data.isTest: true");
-  if (isTest === false) return badge("live", "live", "data.isTest: false");
+  if (isTest === true) return badge("is-test", "test", "data.isTest: true");
+  if (isTest === false) return badge("is-live", "live", "data.isTest: false");
   return badge("muted none", "–", "no boolean data.isTest");
 }
 
@@ -26,6 +26,7 @@ export class CaptureList {
     this.seenChannels = new Set();
     this.ids = new Set();
     this.selected = null;
+    this.active = null;
     this.total = 0;
     this.ready = false;
     this.paused = false;
@@ -99,10 +100,10 @@ export class CaptureList {
       el("td", { class: "num" }, capture.id),
       el("td", { class: "time" }, timeNode(capture.receivedAt)),
       el("td", { class: "event", title: visible(event) }, event),
-      el("td", { class: "answer" }, answerBadge(capture.answerStatus)),
-      el("td", { class: "sig" }, signatureBadge(capture.signature)),
-      el("td", { class: "schema" }, schemaBadge(capture.schemaErrors, capture.schemaLevel)),
-      el("td", { class: "test" }, testBadge(capture.isTest)),
+      el("td", { class: "c-answer" }, answerBadge(capture.answerStatus)),
+      el("td", { class: "c-sig" }, signatureBadge(capture.signature)),
+      el("td", { class: "c-schema" }, schemaBadge(capture.schemaErrors, capture.schemaLevel)),
+      el("td", { class: "c-test" }, testBadge(capture.isTest)),
       el("td", { class: "channel", title: capture.channel }, capture.channel),
       el("td", { class: "interview mono", title: capture.interviewId || "" }, capture.interviewId || "–"));
     if (capture.id === this.selected) row.classList.add("selected");
@@ -153,14 +154,15 @@ export class CaptureList {
     }
     const event = capture.event;
     if (event && ![...this.events.options].some((o) => o.value === event)) {
-      this.events.append(new Option(visible(event), event));
+      const label = visible(event);
+      this.events.append(new Option(label.length > 60 ? `${label.slice(0, 60)}…` : label, event));
     }
   }
 
-  // Exactly one row is a Tab stop: the selected one, else the first.
+  // Exactly one row is a Tab stop: the one last moved to (arrows, click), else the newest.
   rove(focus = null) {
-    const rows = this.tbody.rows;
-    const current = focus || this.tbody.querySelector('tr[tabindex="0"]') || this.tbody.querySelector("tr.selected") || rows[0];
+    if (focus) this.active = Number(focus.dataset.id);
+    const current = focus || this.tbody.querySelector(`tr[data-id="${this.active}"]`) || this.tbody.rows[0];
     for (const row of this.tbody.querySelectorAll('tr[tabindex="0"]')) if (row !== current) row.tabIndex = -1;
     if (current) current.tabIndex = 0;
   }
