@@ -19,11 +19,11 @@ export function visible(text) {
 // Text nodes, with each invisible control as a marked <span class="esc">\uXXXX</span>.
 export function textNodes(text) {
   const value = String(text);
-  INVISIBLE.lastIndex = 0;
-  if (!INVISIBLE.test(value)) return [document.createTextNode(value)];
+  const found = [...value.matchAll(INVISIBLE)];
+  if (!found.length) return [document.createTextNode(value)];
   const nodes = [];
   let last = 0;
-  for (const match of value.matchAll(INVISIBLE)) {
+  for (const match of found) {
     if (match.index > last) nodes.push(document.createTextNode(value.slice(last, match.index)));
     const code = escapeCode(match[0]);
     const mark = document.createElement("span");
