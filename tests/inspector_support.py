@@ -67,9 +67,15 @@ async def serious_axe_findings(page: Page) -> list[dict[str, Any]]:
     if not AXE.exists():
         raise AssertionError(f"{AXE} is missing: run `make node-tools`")
     await page.add_script_tag(content=await asyncio.to_thread(AXE.read_text))
-    result = await page.evaluate("async () => (await axe.run(document)).violations")
+    result = await page.evaluate(
+        """async () => {
+          const r = await axe.run(document);
+          return {violations: r.violations, ran: [...r.passes, ...r.violations].map((x) => x.id)};
+        }"""
+    )
+    assert "color-contrast" in result["ran"], "axe checked contrast"
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result
+        for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
