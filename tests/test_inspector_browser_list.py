@@ -72,6 +72,9 @@ async def test_a_huge_event_name_and_narrow_widths_keep_the_layout(
                 idLines: range.getClientRects().length,
                 badgeRights: badges.map((b) => b.right),
                 badgeWidths: badges.map((b) => b.width),
+                cut: [...document.querySelectorAll('#captures tbody .badge, #captures th')]
+                  .filter((b) => b.offsetParent !== null && b.scrollWidth > b.clientWidth)
+                  .map((b) => b.textContent),
               };
             }"""
         )
@@ -79,6 +82,7 @@ async def test_a_huge_event_name_and_narrow_widths_keep_the_layout(
         assert layout["idLines"] == 1, f"the id column wraps at {width}px: {layout}"
         assert all(right <= layout["paneRight"] for right in layout["badgeRights"]), layout
         assert len(layout["badgeWidths"]) == 6
+        assert layout["cut"] == [], f"cut off at {width}px"
         assert all(w > 20 for w in layout["badgeWidths"]), f"verdicts cut at {width}px"
         await page.context.close()
 

@@ -7,12 +7,14 @@ import { CaptureList } from "./list.js";
 import { autoRefresh, refreshMock } from "./mock.js";
 import { wirePrefs } from "./prefs.js";
 import { FILTERS, readHash, writeHash } from "./state.js";
+import { refreshTimes } from "./time.js";
 
 const $ = (selector) => document.querySelector(selector);
 const INPUTS = { event: "#f-event", channel: "#f-channel", interviewId: "#f-interview", q: "#f-q" };
 
 async function main() {
   wirePrefs($("#theme"), $("#time-mode"));
+  refreshTimes(document);
   const info = (await getJson("/inspector/info")).data || {};
   const eventSelect = $("#f-event");
   for (const name of info.knownEvents || []) eventSelect.append(new Option(name, name));

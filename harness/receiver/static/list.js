@@ -98,7 +98,7 @@ export class CaptureList {
     const event = capture.event || "(no event)";
     const row = el("tr", { class: "capture-row", tabindex: -1, dataset: { id: capture.id } },
       el("td", { class: "num" }, capture.id),
-      el("td", { class: "time" }, timeNode(capture.receivedAt)),
+      el("td", { class: "time" }, timeNode(capture.receivedAt, { short: true })),
       el("td", { class: "event", title: visible(event) }, event),
       el("td", { class: "c-answer" }, answerBadge(capture.answerStatus)),
       el("td", { class: "c-sig" }, signatureBadge(capture.signature)),

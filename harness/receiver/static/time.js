@@ -40,23 +40,29 @@ export function relative(iso, now = Date.now()) {
 
 function render(node) {
   const iso = node.dataset.at;
-  const shown = mode === "relative" ? relative(iso) : `${utc(iso)} UTC`;
+  const zone = node.dataset.short ? "" : " UTC";
+  const shown = mode === "relative" ? relative(iso) : `${utc(iso)}${zone}`;
   node.textContent = shown;
   node.title = mode === "relative" ? `${utc(iso)} UTC` : relative(iso);
 }
 
-// A <time> element for an ISO instant, in the page's current mode.
-export function timeNode(iso) {
+// A <time> element for an ISO instant, in the page's current mode (`short`: without the
+// " UTC" suffix, for a column whose heading says it).
+export function timeNode(iso, { short = false } = {}) {
   const node = document.createElement("time");
   node.className = "when";
   node.dateTime = String(iso);
   node.dataset.at = String(iso);
+  if (short) node.dataset.short = "1";
   render(node);
   return node;
 }
 
 export function refreshTimes(root) {
   for (const node of root.querySelectorAll("time.when")) render(node);
+  for (const node of root.querySelectorAll("[data-time-heading]")) {
+    node.textContent = mode === "relative" ? "Received" : "Time (UTC)";
+  }
 }
 
 setInterval(() => { if (mode === "relative") refreshTimes(document); }, 10_000);
