@@ -12,8 +12,9 @@ Routes::
 
 plus ``GET /events/stream`` (:mod:`harness.receiver.stream`: rows, the true total, ``q``
 search, ``cleared``) and ``GET /mock/webhooks``, ``GET /mock/deliveries``,
-``POST /mock/webhooks/{id}/reset-circuit`` (:mod:`harness.receiver.mock`). The page renders every payload value
-with ``textContent`` and is served with a Content-Security-Policy allowing only its own files.
+``POST /mock/webhooks/{id}/reset-circuit`` (:mod:`harness.receiver.mock`). The page renders
+every payload value with ``textContent`` and is served with a Content-Security-Policy allowing
+only its own files.
 """
 
 from __future__ import annotations
