@@ -103,3 +103,15 @@ async def _until(
         yield event, event_id, data
         if event == name:
             return
+
+
+async def test_a_reconnect_counts_every_match_not_only_the_resumed(
+    make_receiver: MakeReceiver,
+) -> None:
+    client = await make_receiver()
+    for _ in range(5):
+        await post(client, fixture_body("interview.started"), "a")
+    async with client.get("/events/stream", headers={"Last-Event-ID": "3"}) as r:
+        sent = [(e, d) async for e, _, d in _until(frames(r), "ready")]
+    assert [d["id"] for e, d in sent if e == "capture"] == [4, 5]
+    assert sent[-1] == ("ready", {"lastId": 5, "total": 5})
