@@ -269,3 +269,19 @@ async def test_the_list_is_one_tab_stop_with_arrow_keys(
     await page.keyboard.press("Shift+Tab")
     assert await _focused_row(page) == "2", "and Shift+Tab comes back to the current row"
     assert await page.locator('#captures tbody tr[tabindex="0"]').count() == 1
+
+
+async def test_a_click_before_the_filter_applies_still_opens_the_row(
+    browser: Browser, receiver: tuple[str, aiohttp.ClientSession]
+) -> None:
+    url, http = receiver
+    for channel in ("alpha", "beta", "alpha"):
+        await post_raw(http, url + f"/hooks/{channel}", started())
+    page = await open_page(browser, url)
+    rows = page.locator("#captures tbody tr")
+    await expect(rows).to_have_count(3)
+    await page.clock.install()  # the 300 ms typing debounce never fires on its own
+    await page.locator("#f-channel").press_sequentially("alpha")
+    await page.locator('#captures tbody tr[data-id="2"]').click()  # blur: `change` now
+    await expect(page.locator("#detail dd").first).to_have_text("#2")
+    await expect(rows).to_have_count(2), "then the filter applies"

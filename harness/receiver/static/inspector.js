@@ -93,11 +93,29 @@ async function main() {
 
   const filters = $("#filters");
   let typing = null;
+  // A press on the list defers a filter's reconnect until its click is done: the input's
+  // blur `change` comes at pointerdown, and a list rebuilt then would swallow the click.
+  let pressed = false;
+  let deferred = false;
   const reconnect = () => {
     clearTimeout(typing);
+    if (pressed) {
+      deferred = true;
+      return;
+    }
     list.connect(current());
     save();
   };
+  const released = () => {
+    pressed = false;
+    if (deferred) {
+      deferred = false;
+      reconnect();
+    }
+  };
+  $(".list-pane").addEventListener("pointerdown", () => { pressed = true; });
+  window.addEventListener("click", released);  // after the row's own click handler
+  window.addEventListener("pointerup", () => setTimeout(released));  // a press with no click
   filters.addEventListener("change", reconnect);
   filters.addEventListener("input", (e) => {
     if (e.target.tagName !== "INPUT") return;
