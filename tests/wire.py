@@ -58,6 +58,7 @@ ROUTES: tuple[tuple[str, str, str | None], ...] = (
     ("POST", "/_harness/webhooks", "webhook-created"),
     ("GET", "/_harness/webhooks", "harness-webhooks"),
     ("POST", f"/_harness/webhooks/{_ID}/test", "webhook-test"),
+    ("POST", f"/_harness/webhooks/{_ID}/reset-circuit", "webhook"),
     ("POST", f"/_harness/webhooks/{_ID}/modes", "delivery-modes"),
     ("POST", "/_harness/modes", "delivery-modes"),
     ("POST", "/_harness/faults", "fault"),

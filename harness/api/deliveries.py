@@ -9,6 +9,9 @@
 - ``POST /_harness/webhooks/{id}/secret {signingSecret}`` gives a webhook the secret the caller
   chose (64 lower-case hex, as the vendor issues), so a handler can be started with its secret
   before the webhook exists; reset gives a world webhook its seeded secret back.
+- ``POST /_harness/webhooks/{id}/reset-circuit`` closes any webhook's circuit (as
+  ``POST /webhooks/{id}/reset-circuit`` does for a key's own), global ones included; the
+  inspector's "Reset circuit" button goes through the receiver's ``/mock/*`` proxy to it.
 """
 
 from __future__ import annotations
@@ -102,6 +105,16 @@ async def set_secret(request: web.Request) -> web.Response:
     return ok(request, hook.wire(with_secret=True))
 
 
+async def reset_circuit(request: web.Request) -> web.Response:
+    _loopback_only(request)
+    hook_id = path_uuid(request)
+    hook = request.app[WEBHOOKS].get(hook_id)
+    if hook is None:
+        raise NotFound("Webhook", str(hook_id))
+    hook.close_circuit(request.app[CLOCK].now())
+    return ok(request, hook.wire())
+
+
 def register(app: web.Application) -> None:
     r = app.router
     r.add_get("/_harness/deliveries", list_deliveries)
@@ -109,3 +122,4 @@ def register(app: web.Application) -> None:
     r.add_get("/_harness/webhooks", list_webhooks)
     r.add_post("/_harness/webhooks/{id}/test", ping)
     r.add_post("/_harness/webhooks/{id}/secret", set_secret)
+    r.add_post("/_harness/webhooks/{id}/reset-circuit", reset_circuit)

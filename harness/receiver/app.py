@@ -249,7 +249,9 @@ async def get_event(request: web.Request) -> web.Response:
 
 async def clear_events(request: web.Request) -> web.Response:
     request.app[CHECKS].settle()
-    return web.json_response({"deleted": request.app[STORE].clear()})
+    deleted = request.app[STORE].clear()
+    request.app[WAITERS].cleared()  # open inspector pages drop their rows
+    return web.json_response({"deleted": deleted})
 
 
 async def list_channels(request: web.Request) -> web.Response:

@@ -5,13 +5,16 @@ Routes::
     GET  /                        the page (harness/receiver/static/index.html)
     GET  /static/{file}           its CSS and JS (plain files, no build step, nothing remote)
     GET  /inspector/info          {"apiUrl": url|null, "scheme", "knownEvents": [...]}
-    POST /events/{id}/replay      {url, secret?, scheme?} → the capture's exact bytes POSTed to
-                                  a loopback url, re-signed now (:mod:`harness.receiver.replay`)
+    POST /events/{id}/replay      {url, secret?, scheme?, body?} → the capture's bytes (or the
+                                  edited body) POSTed to a loopback url, re-signed now
+                                  (:mod:`harness.receiver.replay`)
     GET  /events/{id}/fixture     the body as a fixture file (:mod:`harness.receiver.downloads`)
 
-plus ``GET /events/stream`` (:mod:`harness.receiver.stream`) and ``GET /mock/webhooks``,
-``GET /mock/deliveries`` (:mod:`harness.receiver.mock`). The page renders every payload value
-with ``textContent`` and is served with a Content-Security-Policy allowing only its own files.
+plus ``GET /events/stream`` (:mod:`harness.receiver.stream`: rows, the true total, ``q``
+search, ``cleared``) and ``GET /mock/webhooks``, ``GET /mock/deliveries``,
+``POST /mock/webhooks/{id}/reset-circuit`` (:mod:`harness.receiver.mock`). The page renders
+every payload value with ``textContent`` and is served with a Content-Security-Policy allowing
+only its own files.
 """
 
 from __future__ import annotations

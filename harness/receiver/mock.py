@@ -1,4 +1,5 @@
-"""The inspector's view of the mock API: ``GET /mock/webhooks`` and ``GET /mock/deliveries``.
+"""The inspector's view of the mock API: ``GET /mock/webhooks``, ``GET /mock/deliveries`` and
+``POST /mock/webhooks/{id}/reset-circuit`` (the page's "Reset circuit" button).
 
 The receiver proxies the mock's control API (``/_harness/webhooks``, ``/_harness/deliveries``)
 so the page needs no CORS and no second origin. The receiver never imports the mock: it only
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
@@ -44,7 +46,9 @@ class _Unavailable(Exception):
         self.response = response
 
 
-async def _fetch(request: web.Request, path: str, params: dict[str, str]) -> tuple[int, Any]:
+async def _fetch(
+    request: web.Request, path: str, params: dict[str, str], method: str = "GET"
+) -> tuple[int, Any]:
     """The mock's status and unwrapped body; raises :class:`_Unavailable` with the answer."""
     base = request.app[LINK].url
     if base is None:
@@ -58,12 +62,13 @@ async def _fetch(request: web.Request, path: str, params: dict[str, str]) -> tup
         )
     url = base.rstrip("/") + path
     try:
-        async with request.app[HTTP].get(
-            url, params=params, timeout=aiohttp.ClientTimeout(total=PROXY_TIMEOUT_S)
+        async with request.app[HTTP].request(
+            method, url, params=params, timeout=aiohttp.ClientTimeout(total=PROXY_TIMEOUT_S)
         ) as answer:
             return answer.status, _unwrapped(await answer.json(content_type=None))
     except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
-        raise _Unavailable(_error(502, "mock_unreachable", f"GET {url} failed: {exc!r}")) from exc
+        failed = f"{method} {url} failed: {exc!r}"
+        raise _Unavailable(_error(502, "mock_unreachable", failed)) from exc
 
 
 async def mock_webhooks(request: web.Request) -> web.Response:
@@ -87,6 +92,18 @@ async def mock_deliveries(request: web.Request) -> web.Response:
     return web.json_response(data, status=status)
 
 
+async def mock_reset_circuit(request: web.Request) -> web.Response:
+    """Closes a webhook's circuit through the control API (the guard has refused a foreign
+    ``Origin`` already; the mock checks the id)."""
+    hook_id = request.match_info["id"]
+    path = f"/_harness/webhooks/{quote(hook_id, safe='')}/reset-circuit"
+    try:
+        status, data = await _fetch(request, path, {}, "POST")
+    except _Unavailable as exc:
+        return exc.response
+    return web.json_response(data, status=status)
+
+
 def register(app: web.Application, api_url: str | MockLink | None) -> None:
     """The proxy routes; ``api_url`` is the mock's URL, or a link filled in later."""
     app[LINK] = api_url if isinstance(api_url, MockLink) else MockLink(api_url)
@@ -99,3 +116,4 @@ def register(app: web.Application, api_url: str | MockLink | None) -> None:
     app.cleanup_ctx.append(session)
     app.router.add_get("/mock/webhooks", mock_webhooks)
     app.router.add_get("/mock/deliveries", mock_deliveries)
+    app.router.add_post("/mock/webhooks/{id}/reset-circuit", mock_reset_circuit)

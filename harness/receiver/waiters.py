@@ -63,6 +63,8 @@ class Waiters:
         self._leaving: list[asyncio.Future[None]] = []
         self._watches: set[Watch] = set()
         self._closed = False
+        #: How many times ``DELETE /events`` cleared the store (streams tell their page).
+        self.clears = 0
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -94,6 +96,13 @@ class Waiters:
             else:
                 keep.append(waiter)
         self._pending = keep
+
+    def cleared(self) -> None:
+        """The store was cleared: counts it and wakes every watch (a stream then tells its
+        page, which drops the rows it lists)."""
+        self.clears += 1
+        for watch in self._watches:
+            watch.wake()
 
     async def wait(self, store: CaptureStore, query: CaptureQuery, seconds: float) -> Capture:
         """The first capture matching ``query`` (already stored, or the next to arrive);

@@ -1,29 +1,46 @@
-// The mock side: webhooks configured (with circuit state) and recent delivery attempts,
-// through the receiver's /mock/* proxy of the mock's control API.
+// The mock side: webhooks configured (with circuit state and a "Reset circuit" button) and
+// recent delivery attempts, through the receiver's /mock/* proxy of the mock's control API.
+// While the view is shown it refreshes every 2 s (and after each capture), so retries and
+// failures that reach no receiver channel still show up.
 
-import { badge, el, getJson, ms, shortTime } from "./dom.js";
+import { badge, el, getJson, ms, postJson } from "./dom.js";
+import { timeNode } from "./time.js";
 
 const SHOWN = 100;
+const REFRESH_MS = 2000;
 
-function circuit(hook) {
-  if (hook.circuitOpenedAt) return badge("bad", "open", `open since ${hook.circuitOpenedAt}`);
-  return badge("ok", "closed");
+function circuit(hook, root) {
+  if (!hook.circuitOpenedAt) return badge("ok", "closed");
+  const reset = el("button", {
+    type: "button", class: "small reset-circuit", "aria-label": `Reset circuit of ${hook.name || hook.url}`,
+    onclick: async () => {
+      reset.disabled = true;
+      const answer = await postJson(`/mock/webhooks/${encodeURIComponent(hook.id)}/reset-circuit`, {});
+      if (!answer.ok) {
+        const note = root.querySelector("#mock-note");
+        note.className = "note warn";
+        note.textContent = answer.data.message || `HTTP ${answer.status}`;
+      }
+      await refreshMock(root);
+    },
+  }, "Reset circuit");
+  return [badge("bad", "open", `open since ${hook.circuitOpenedAt}`), " ", reset];
 }
 
-function webhookRow(hook) {
+function webhookRow(hook, root) {
   return el("tr", { dataset: { webhook: hook.id } },
     el("td", {}, hook.name || "(unnamed)"),
     el("td", { class: "mono" }, hook.url),
     el("td", { title: hook.events.join(", ") }, `${hook.events.length} event${hook.events.length === 1 ? "" : "s"}`),
     el("td", {}, hook.isActive ? badge("ok", "active") : badge("muted", "inactive")),
-    el("td", { class: "circuit" }, circuit(hook)),
+    el("td", { class: "circuit" }, circuit(hook, root)),
     el("td", {}, hook.consecutiveFailures));
 }
 
 function attemptRow(attempt, names) {
   const kind = { delivered: "ok", retrying: "warn" }[attempt.outcome] || "bad";
   return el("tr", {},
-    el("td", { title: attempt.at }, shortTime(attempt.at)),
+    el("td", {}, timeNode(attempt.at)),
     el("td", {}, attempt.event),
     el("td", { title: attempt.webhookId }, names.get(attempt.webhookId) || attempt.webhookId),
     el("td", {}, attempt.attempt),
@@ -33,7 +50,14 @@ function attemptRow(attempt, names) {
     el("td", {}, attempt.error || ""));
 }
 
-export async function refreshMock(root) {
+let refreshing = null;
+
+export function refreshMock(root) {
+  if (!refreshing) refreshing = load(root).finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+async function load(root) {
   const note = root.querySelector("#mock-note");
   const hooksBody = root.querySelector("#webhooks tbody");
   const attemptsBody = root.querySelector("#attempts tbody");
@@ -47,10 +71,16 @@ export async function refreshMock(root) {
   }
   const items = hooks.data.items || [];
   const names = new Map(items.map((h) => [h.id, h.name ? `${h.name} · ${h.url}` : h.url]));
-  hooksBody.replaceChildren(...items.map(webhookRow));
+  hooksBody.replaceChildren(...items.map((h) => webhookRow(h, root)));
   const list = attempts.ok ? attempts.data.items || [] : [];
   attemptsBody.replaceChildren(...list.slice(-SHOWN).reverse().map((a) => attemptRow(a, names)));
   note.className = "note";
   const pending = attempts.ok ? attempts.data.pending : "?";
-  note.textContent = `${items.length} webhook(s); ${list.length} attempt(s) so far, ${pending} pending.`;
+  note.textContent = `${items.length} webhook(s); ${list.length} attempt(s) so far, ${pending} pending; refreshed ${new Date().toISOString().slice(11, 19)} UTC.`;
+}
+
+// Refreshes every REFRESH_MS while `visible()` says the view is shown; answers stop().
+export function autoRefresh(root, visible) {
+  const timer = setInterval(() => { if (visible() && !document.hidden) refreshMock(root); }, REFRESH_MS);
+  return () => clearInterval(timer);
 }
