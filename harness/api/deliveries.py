@@ -1,7 +1,10 @@
 """``/_harness/deliveries`` and ``/_harness/webhooks``: the delivery side of the control API.
 
-- ``GET /_harness/deliveries?webhookId=&event=&interviewId=&deliveryId=&outcome=`` lists every
-  attempt (oldest first) as ``{items: [attempt...], total, pending}``.
+- ``GET /_harness/deliveries?webhookId=&event=&interviewId=&deliveryId=&outcome=&order=&limit=
+  &cursor=`` lists the attempts the log keeps, oldest first (``order=newest``: newest first), a
+  page at a time (:mod:`harness.paging`), as ``{items: [attempt...], total, pending, next,
+  retention}``: ``total`` counts every matching attempt kept, ``retention`` is the log's cap
+  and how many it evicted (:mod:`harness.delivery.log`).
 - ``POST /_harness/webhooks`` creates a webhook with the same body as ``POST /webhooks``; without
   ``companyId`` it is *global* (every company's events). ``GET /_harness/webhooks`` lists every
   webhook *with* its ``signingSecret`` (loopback only: the harness's own view).
@@ -10,18 +13,23 @@
 
 from __future__ import annotations
 
+import functools
+
 from aiohttp import web
 
+from harness import paging
 from harness.delivery.webhooks import parse_event
 from harness.errors import NotFound, ValidationFailed
 
 from .body import path_uuid, query_text, query_uuid, read_model
 from .control import _loopback_only
 from .envelope import created, ok
+from .pagination import cursor_query
 from .state import STORE
 from .webhooks import DISPATCHER, WEBHOOKS, WebhookCreate, new_webhook, send_ping
 
 OUTCOMES = ("delivered", "retrying", "failed", "skipped", "error")
+ORDERS = ("oldest", "newest")
 
 
 async def list_deliveries(request: web.Request) -> web.Response:
@@ -36,17 +44,34 @@ async def list_deliveries(request: web.Request) -> web.Response:
     outcome = query_text(request, "outcome")
     if outcome is not None and outcome not in OUTCOMES:
         raise ValidationFailed.one("outcome", f"must be one of {', '.join(OUTCOMES)}")
+    order = query_text(request, "order") or "oldest"
+    if order not in ORDERS:
+        raise ValidationFailed.one("order", f"must be one of {', '.join(ORDERS)}")
     dispatcher = request.app[DISPATCHER]
-    found = dispatcher.log.find(
+    attempts = dispatcher.log
+    kind = "attempts" if order == "oldest" else "attempts-newest"
+    newest_first = order == "newest"
+    limit, after = cursor_query(request, kind, attempts.last_seq + newest_first)
+    matching = functools.partial(
+        attempts.find,
         webhook_id=query_uuid(request, "webhookId"),
         event=event,
         interview_id=query_uuid(request, "interviewId"),
         delivery_id=query_uuid(request, "deliveryId"),
         outcome=outcome,
     )
+    found = matching(after=after, newest_first=newest_first)
+    page = paging.take(kind, found, lambda a: a.seq, limit)
+    total = sum(1 for _ in matching())
     return ok(
         request,
-        {"items": [a.wire() for a in found], "total": len(found), "pending": dispatcher.pending},
+        {
+            "items": [a.wire() for a in page.items],
+            "total": total,
+            "pending": dispatcher.pending,
+            "next": page.next,
+            "retention": attempts.retention.wire(len(attempts)),
+        },
     )
 
 

@@ -7,6 +7,8 @@ from aiohttp import web
 from harness.api.ratelimit import RateLimiter
 from harness.clock import Clock
 from harness.config import HarnessConfig
+from harness.delivery.dispatcher import Dispatcher
+from harness.delivery.webhooks import WebhookRegistry
 from harness.domain.events import EventSink
 from harness.store.memory import Store
 from harness.store.world import World
@@ -17,3 +19,5 @@ CLOCK = web.AppKey("clock", Clock)
 SINK = web.AppKey("sink", EventSink)
 LIMITER = web.AppKey("limiter", RateLimiter)
 WORLD = web.AppKey("world", World)
+WEBHOOKS = web.AppKey("webhooks", WebhookRegistry)
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
