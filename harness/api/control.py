@@ -65,10 +65,11 @@ async def world(request: web.Request) -> web.Response:
             }
         )
     store = request.app[STORE]
-    retention = {"interviews": store.interview_retention.wire(len(store.interviews))}
-    if DISPATCHER in request.app:
-        log = request.app[DISPATCHER].log
-        retention["deliveryAttempts"] = log.retention.wire(len(log))
+    log = request.app[DISPATCHER].log
+    retention = {
+        "interviews": store.interview_retention.wire(len(store.interviews)),
+        "deliveryAttempts": log.retention.wire(len(log)),
+    }
     return ok(request, {"companies": companies, "retention": retention})
 
 

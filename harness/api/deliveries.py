@@ -6,8 +6,9 @@
   retention}``: ``total`` counts every matching attempt kept, ``retention`` is the log's cap
   and how many it evicted (:mod:`harness.delivery.log`).
 - ``POST /_harness/webhooks`` creates a webhook with the same body as ``POST /webhooks``; without
-  ``companyId`` it is *global* (every company's events). ``GET /_harness/webhooks`` lists every
-  webhook *with* its ``signingSecret`` (loopback only: the harness's own view).
+  ``companyId`` it is *global* (every company's events). ``GET /_harness/webhooks?limit=&cursor=``
+  lists every webhook *with* its ``signingSecret`` (loopback only: the harness's own view), oldest
+  first, a page at a time (``{items, next}``).
 - ``POST /_harness/webhooks/{id}/test`` pings any webhook, global ones included.
 """
 
@@ -86,8 +87,11 @@ async def create_webhook(request: web.Request) -> web.Response:
 
 async def list_webhooks(request: web.Request) -> web.Response:
     _loopback_only(request)
-    hooks = request.app[WEBHOOKS].all()
-    return ok(request, {"items": [h.wire(with_secret=True) for h in hooks]})
+    registry = request.app[WEBHOOKS]
+    limit, after = cursor_query(request, "webhooks", registry.last_seq)
+    page = paging.take("webhooks", registry.after(after), registry.seq, limit)
+    items = [h.wire(with_secret=True) for h in page.items]
+    return ok(request, {"items": items, "next": page.next})
 
 
 async def ping(request: web.Request) -> web.Response:

@@ -26,7 +26,7 @@ async def create(request: web.Request) -> web.Response:
     )
     request.app[SINK].publish(events)
     # retention: the oldest finished interviews past the cap go (never one still being delivered)
-    request.app[STORE].evict_interviews(request.app[DISPATCHER].busy)
+    request.app[STORE].evict_interviews(request.app[DISPATCHER].busy, keep=interview.id)
     return created(request, interview.wire())
 
 

@@ -61,3 +61,12 @@ def cursor_query(request: web.Request, kind: str, newest: int) -> tuple[int, int
         return limit, paging.decode_int(kind, request.query.get("cursor"), newest)
     except paging.PagingError as exc:
         raise ValidationFailed.one(exc.field, exc.message) from exc
+
+
+def text_cursor_query(request: web.Request, kind: str) -> tuple[int, str | None]:
+    """``(limit, after)`` of a control list paged by a text key (a fault's route)."""
+    try:
+        limit = paging.parse_limit(request.query.get("limit"))
+        return limit, paging.decode_text(kind, request.query.get("cursor"))
+    except paging.PagingError as exc:
+        raise ValidationFailed.one(exc.field, exc.message) from exc

@@ -3,7 +3,7 @@
 Retention (docs/decisions.md, "Retention limits"): the store keeps at most ``max_interviews``
 interviews; past that, each create evicts the oldest *finished* ones (``COMPLETED``, ``FAILED``,
 ``CANCELLED``, or deleted while not in progress) that no pending delivery still needs
-(``busy``), and counts them (``interview_retention.evicted``). An interview that is not finished,
+(``busy``), never the one it creates, and counts them (``interview_retention.evicted``). An interview that is not finished,
 or busy, is work, not history: it stays, and goes to the back of the eviction queue to be
 looked at again later. With the interview go the job, candidate and agent its create wrote
 inline, unless a kept interview uses them. An evicted id answers 404 like one that never was.
@@ -119,9 +119,11 @@ class Store:
         for used in _used_by(interview):
             self._uses[used] = self._uses.get(used, 0) + 1
 
-    def evict_interviews(self, busy: Callable[[UUID], bool] = lambda _: False) -> int:
-        """Evicts the oldest finished interviews past the limit that are not ``busy``; returns
-        how many went."""
+    def evict_interviews(
+        self, busy: Callable[[UUID], bool] = lambda _: False, keep: UUID | None = None
+    ) -> int:
+        """Evicts the oldest finished interviews past the limit that are not ``busy`` (nor
+        ``keep``, the one a create just returned); returns how many went."""
         gone = 0
         looks = min(EVICTION_LOOKS, len(self._queue))
         while self.interview_retention.over(len(self.interviews)) and looks > 0:
@@ -130,7 +132,7 @@ class Store:
             if interview is None:  # removed some other way: nothing to evict
                 continue
             looks -= 1
-            if not _finished(interview) or busy(interview_id):
+            if interview_id == keep or not _finished(interview) or busy(interview_id):
                 self._queue.append(interview_id)  # still at work: looked at again later
                 continue
             self._evict(interview)

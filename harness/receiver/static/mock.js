@@ -37,7 +37,7 @@ export async function refreshMock(root) {
   const note = root.querySelector("#mock-note");
   const hooksBody = root.querySelector("#webhooks tbody");
   const attemptsBody = root.querySelector("#attempts tbody");
-  const [hooks, attempts] = await Promise.all([getJson("/mock/webhooks"), getJson("/mock/deliveries")]);
+  const [hooks, attempts] = await Promise.all([getJson("/mock/webhooks?limit=1000"), getJson(`/mock/deliveries?order=newest&limit=${SHOWN}`)]);
   if (!hooks.ok) {
     note.className = "note warn";
     note.textContent = hooks.data.message || `HTTP ${hooks.status}`;
@@ -49,8 +49,11 @@ export async function refreshMock(root) {
   const names = new Map(items.map((h) => [h.id, h.name ? `${h.name} · ${h.url}` : h.url]));
   hooksBody.replaceChildren(...items.map(webhookRow));
   const list = attempts.ok ? attempts.data.items || [] : [];
-  attemptsBody.replaceChildren(...list.slice(-SHOWN).reverse().map((a) => attemptRow(a, names)));
+  attemptsBody.replaceChildren(...list.map((a) => attemptRow(a, names)));
   note.className = "note";
   const pending = attempts.ok ? attempts.data.pending : "?";
-  note.textContent = `${items.length} webhook(s); ${list.length} attempt(s) so far, ${pending} pending.`;
+  const total = attempts.ok ? attempts.data.total : list.length;
+  const evicted = attempts.ok && attempts.data.retention ? attempts.data.retention.evicted : 0;
+  const older = evicted ? ` (${evicted} older evicted)` : "";
+  note.textContent = `${items.length} webhook(s); ${total} attempt(s) kept${older}, ${pending} pending; the newest ${Math.min(SHOWN, total)} shown.`;
 }
