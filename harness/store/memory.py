@@ -1,14 +1,14 @@
 """The mock's resources in memory, with company scoping on every read.
 
 Retention (docs/decisions.md, "Retention limits"): the store keeps at most ``max_interviews``
-interviews; past that, each create evicts the oldest *finished* ones (``COMPLETED``, ``FAILED``,
-``CANCELLED``, or deleted while not in progress) that no pending delivery still needs
-(``busy``), never the one it creates, and counts them (``interview_retention.evicted``). An interview that is not finished,
-or busy, is work, not history: it stays, and goes to the back of the eviction queue to be
-looked at again later. With the interview go the job, candidate and agent its create wrote
-inline, unless a kept interview uses them. An evicted id answers 404 like one that never was.
-A billed interview (not a test, completed) leaves its minutes in :attr:`Store.billed_evicted`,
-so ``GET /billing/usage`` still counts them.
+interviews; past that, each create evicts the oldest *finished* ones (``COMPLETED``,
+``FAILED``, ``CANCELLED``, or deleted while not in progress) that no pending delivery still
+needs (``busy``), never the one it creates, and counts them (``interview_retention.evicted``).
+An interview that is not finished, or busy, is work, not history: it stays, and goes to the
+back of the eviction queue to be looked at again later. With the interview go the job,
+candidate and agent its create wrote inline, unless a kept interview uses them. An evicted id
+answers 404 like one that never was. A billed interview (not a test, completed) leaves its
+minutes in :attr:`Store.billed_evicted`, so ``GET /billing/usage`` still counts them.
 """
 
 from __future__ import annotations
