@@ -258,8 +258,7 @@ class HarnessClient:
         ``limit`` filter caps how many (the first ones)."""
         params = {k: str(v) for k, v in filters.items() if v is not None}
         wanted = int(params.pop("limit")) if "limit" in params else None
-        if wanted is not None:
-            params["limit"] = str(min(wanted, MAX_LIMIT))
+        params["limit"] = str(min(wanted or MAX_LIMIT, MAX_LIMIT))
         items: list[Any] = []
         while True:
             async with self.session.get(f"{self.receiver_url}/events", params=params) as response:
