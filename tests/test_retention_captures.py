@@ -14,6 +14,7 @@ from harness.config import HarnessConfig
 from harness.delivery.signing import Verdict
 from harness.paging import encode
 from harness.receiver.app import WAITERS
+from harness.schemas import default_schemas
 from harness.store.captures import (
     DEFAULT_MAX_DISK_CAPTURES,
     DEFAULT_MAX_MEMORY_CAPTURES,
@@ -206,3 +207,19 @@ async def test_channels_page_by_name(make_receiver: MakeReceiver) -> None:
     assert rest["next"] is None
     bad = await client.get("/channels", params={"cursor": encode("events", 1)})
     assert (bad.status, (await bad.json())["field"]) == (400, "cursor")
+
+
+async def test_the_receivers_lists_follow_their_schemas(make_receiver: MakeReceiver) -> None:
+    client = await make_receiver(max_captures=2)
+    for _ in range(3):
+        await post(client, fixture_body("ping"), "acme")
+    await client.put("/channels/acme/script", json={"status": 503})
+    schemas = default_schemas()
+    events = await page(client, limit="1")
+    assert events["next"] is not None
+    last = await page(client, cursor=events["next"])
+    channels = await (await client.get("/channels")).json()
+    for body, name in ((events, "receiver-events"), (last, "receiver-events")):
+        assert schemas.violations(body, name) == []
+    assert schemas.violations(channels, "receiver-channels") == []
+    assert schemas.violations({**events, "next": "not a cursor!"}, "receiver-events") != []
