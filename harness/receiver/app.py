@@ -21,8 +21,8 @@ refuses a foreign ``Host``, and every non-GET one a foreign ``Origin``, with 403
     DELETE /channels/{channel}/script  204
     GET    /health                     {"status": "ok", "captures": n, "retention": {...}}
 
-``GET /events`` and ``GET /channels`` answers follow ``schemas/receiver-events.json`` and
-``schemas/receiver-channels.json``; plus the event inspector's page and routes (``/``, ``/events/stream``, replay, fixture, the
+``GET /events`` and ``GET /channels`` follow ``schemas/receiver-{events,channels}.json``; plus
+the event inspector's page and routes (``/``, ``/events/stream``, replay, fixture, the
 ``/mock/*`` proxy): see :mod:`harness.receiver.inspector`; the raw and fixture downloads are in
 :mod:`harness.receiver.downloads`.
 """
