@@ -86,7 +86,7 @@ def _receiver_flags(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="receiver long-polls and streams open at once; more are a 503 (default 1000)",
     )
-    _cap(p, "--max-captures", "captures the receiver keeps (in memory: 10000)", 200000)
+    _cap(p, "--max-captures", "captures the receiver keeps (in memory: 10000)", 100000)
 
 
 def _limits(args: argparse.Namespace) -> dict[str, object]:

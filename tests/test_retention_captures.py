@@ -72,7 +72,7 @@ async def test_a_burst_is_trimmed_at_its_commit(make_receiver: MakeReceiver) -> 
 
 async def test_memory_and_file_have_their_own_default_caps(make_receiver: MakeReceiver) -> None:
     assert capture_cap(":memory:", None) == DEFAULT_MAX_MEMORY_CAPTURES == 10_000
-    assert capture_cap("x.sqlite3", None) == DEFAULT_MAX_DISK_CAPTURES == 200_000
+    assert capture_cap("x.sqlite3", None) == DEFAULT_MAX_DISK_CAPTURES == 100_000
     assert capture_cap(":memory:", 0) is None
     memory = await make_receiver(db_path=":memory:")
     assert (await page(memory))["retention"]["limit"] == 10_000

@@ -36,7 +36,7 @@ from harness.store.capture_records import CaptureQuery as CaptureQuery
 
 #: Captures kept by default in an in-memory database and in a file (docs/decisions.md).
 DEFAULT_MAX_MEMORY_CAPTURES = 10_000
-DEFAULT_MAX_DISK_CAPTURES = 200_000
+DEFAULT_MAX_DISK_CAPTURES = 100_000
 
 
 def capture_cap(path: str | Path, max_captures: int | None) -> int | None:
