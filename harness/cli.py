@@ -62,6 +62,65 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="at shutdown, wait this long for deliveries in flight (default 5)",
     )
     _strict_flag(p)
+    _receiver_flags(p)
+    _cap(p, "--max-interviews", "interviews the mock keeps (oldest finished evicted)", 5000)
+    _cap(p, "--max-deliveries", "delivery attempts the log keeps", 20000)
+
+
+def _cap(p: argparse.ArgumentParser, flag: str, what: str, default: int) -> None:
+    p.add_argument(
+        flag,
+        type=_count,
+        default=None,
+        metavar="N",
+        help=f"{what}; 0 = no limit (default {default})",
+    )
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def _receiver_flags(p: argparse.ArgumentParser) -> None:
+    """The receiver's limits, on ``serve`` and ``listen``."""
+    p.add_argument(
+        "--read-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds a request may take to send its headers, and again its body (default 10)",
+    )
+    p.add_argument(
+        "--max-waits",
+        type=int,
+        default=None,
+        metavar="N",
+        help="receiver long-polls and streams open at once; more are a 503 (default 1000)",
+    )
+    _cap(p, "--max-captures", "captures the receiver keeps (in memory: 10000)", 100000)
+
+
+def _limits(args: argparse.Namespace) -> dict[str, object]:
+    """The config values of the limit flags given (0 = no limit: None in the config)."""
+    values: dict[str, object] = {}
+    if args.read_timeout is not None:
+        values["read_timeout_s"] = args.read_timeout
+    if args.max_waits is not None:
+        values["max_waits"] = args.max_waits
+    if args.max_captures is not None:
+        cap = args.max_captures or None
+        values["max_memory_captures"] = values["max_disk_captures"] = cap
+    for flag, field in (
+        ("max_interviews", "max_interviews"),
+        ("max_deliveries", "max_delivery_attempts"),
+    ):
+        given = getattr(args, flag, None)
+        if given is not None:
+            values[field] = given or None
+    return values
 
 
 def _allow_host(p: argparse.ArgumentParser) -> None:
@@ -103,6 +162,7 @@ def _listen_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         help="also POST each capture to this handler and answer with its status",
     )
     _strict_flag(p)
+    _receiver_flags(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,6 +196,7 @@ def serve_config(args: argparse.Namespace) -> HarnessConfig:
         "enforce_rate_limits": args.enforce_rate_limits,
         "db_path": args.db,
         "strict_schemas": args.strict_schemas,
+        **_limits(args),
     }
     if args.world is not None:
         values["world_path"] = args.world
@@ -160,6 +221,7 @@ def _listen(args: argparse.Namespace) -> None:
         "db_path": args.db,
         "allow_hosts": tuple(args.allow_host),
         "strict_schemas": args.strict_schemas,
+        **_limits(args),
     }
     config = HarnessConfig.model_validate({**values, "signing_scheme": args.scheme})
     if args.forward_to is not None:

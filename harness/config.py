@@ -8,8 +8,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from harness._data import fixtures_dir
+from harness.delivery.log import DEFAULT_MAX_ATTEMPTS
 from harness.delivery.modes import DeliveryModes
 from harness.guard import allowed_host_names
+from harness.store.captures import DEFAULT_MAX_DISK_CAPTURES, DEFAULT_MAX_MEMORY_CAPTURES
+from harness.store.memory import DEFAULT_MAX_INTERVIEWS
 
 SigningScheme = Literal["standard", "hex", "none"]
 
@@ -67,6 +70,16 @@ class HarnessConfig(BaseModel):
     #: Seconds the dispatcher waits at shutdown for attempts in flight before it abandons (and
     #: logs) every pending delivery.
     shutdown_grace_s: float = Field(default=5.0, ge=0, le=600)
+    #: Retention (docs/decisions.md, "Retention limits"): the newest this many are kept, the
+    #: oldest evicted beyond, and counted; None keeps every one. Interviews in the mock's world
+    #: (only finished ones with no pending delivery are evicted, with what their create wrote).
+    max_interviews: int | None = Field(default=DEFAULT_MAX_INTERVIEWS, ge=1)
+    #: Attempts in the delivery log (``/_harness/deliveries``).
+    max_delivery_attempts: int | None = Field(default=DEFAULT_MAX_ATTEMPTS, ge=1)
+    #: Captures the receiver keeps in an in-memory database (``db_path=":memory:"``).
+    max_memory_captures: int | None = Field(default=DEFAULT_MAX_MEMORY_CAPTURES, ge=1)
+    #: Captures the receiver keeps in a database file.
+    max_disk_captures: int | None = Field(default=DEFAULT_MAX_DISK_CAPTURES, ge=1)
     #: The receiver's schema verdict: False checks what the vendor documents (real captures
     #: pass), True also the harness's own emissions exactly (``schemas/strict/``).
     strict_schemas: bool = False
@@ -78,6 +91,11 @@ class HarnessConfig(BaseModel):
         changing one field keeps the others fast. The plugin's ``instaview_config`` is
         ``HarnessConfig.for_tests()``."""
         return cls.model_validate({**TEST_DEFAULTS, **overrides})
+
+    def max_captures(self) -> int | None:
+        """The capture cap that applies to ``db_path`` (memory or file)."""
+        memory = self.db_path == ":memory:"
+        return self.max_memory_captures if memory else self.max_disk_captures
 
     @field_validator("retry_schedule")
     @classmethod

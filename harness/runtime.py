@@ -70,6 +70,7 @@ async def running(
         strict_schemas=config.strict_schemas,
         read_timeout_s=config.read_timeout_s,
         max_waits=config.max_waits,
+        max_captures=config.max_captures() or 0,
     )
     receiver_runner, receiver_url = await _start(
         receiver, config.host, config.receiver_port, config.read_timeout_s

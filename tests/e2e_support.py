@@ -48,11 +48,17 @@ class Harness:
             return body  # type: ignore[no-any-return]
 
     async def events(self, **query: str) -> list[dict[str, Any]]:
-        params = {**query, "limit": "100000"}
-        async with self.http.get(self.run.receiver_url + "/events", params=params) as r:
-            body = await r.json()
-            assert r.status == 200, body
-            return body["items"]  # type: ignore[no-any-return]
+        """Every matching capture, following the pages' ``next`` cursors."""
+        params = {**query, "limit": "1000"}
+        items: list[dict[str, Any]] = []
+        while True:
+            async with self.http.get(self.run.receiver_url + "/events", params=params) as r:
+                body = await r.json()
+                assert r.status == 200, body
+            items.extend(body["items"])
+            if body["next"] is None:
+                return items
+            params["cursor"] = body["next"]
 
     async def drain(self) -> None:
         """Every queued delivery finished (delivered, failed or skipped)."""

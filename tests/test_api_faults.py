@@ -101,7 +101,7 @@ async def test_a_new_fault_replaces_the_routes_old_one_and_delete_or_reset_clear
     await api.post("/_harness/faults", {"route": "GET /billing/usage/", "burst": 1})
     assert await pattern(api, 3) == "x.."
     assert (await api.delete("/_harness/faults")).status == 204
-    assert (await api.get("/_harness/faults")).data == {"items": []}
+    assert (await api.get("/_harness/faults")).data == {"items": [], "next": None}
     await api.post("/_harness/faults", {"route": "GET /billing/usage", "errorRate": 1})
     assert await pattern(api, 2) == "xx"
     await api.post("/_harness/reset")

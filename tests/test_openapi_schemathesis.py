@@ -62,6 +62,10 @@ BEYOND_JSON_SCHEMA: dict[str, tuple[str, str]] = {
         r"url",
         r"is not loopback; the harness delivers to localhost only",
     ),
+    "a paging cursor is one the list gave out, not past its end (state)": (
+        r"cursor",
+        r"is not a cursor this list gave out|points past the end of the list",
+    ),
     "a webhook is tested only when it subscribes to ping (state)": (
         r"events",
         r"does not subscribe to ping",

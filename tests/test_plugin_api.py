@@ -226,3 +226,17 @@ def test_a_harness_that_cannot_start_stops_its_thread_and_loop() -> None:
 async def test_a_bad_wait_is_an_unexpected_response(instaview: Instaview) -> None:
     with pytest.raises(UnexpectedResponse, match="GET /events/wait: HTTP 400"):
         await instaview.wait_for("ping", after=-1)
+
+
+async def test_events_and_deliveries_follow_every_page(
+    instaview: Instaview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("harness.testing.client.MAX_LIMIT", 2)  # pages of 2: several to follow
+    created = [await instaview.create_interview() for _ in range(3)]
+    await instaview.drain()
+    captured = await instaview.events(channel="acme")
+    assert len(captured) == 6 and len({e.id for e in captured}) == 6
+    assert {e.interview_id for e in captured} == {c["id"] for c in created}
+    attempts = await instaview.deliveries()
+    assert len(attempts) == 6 and len({a["id"] for a in attempts}) == 6
+    assert len(await instaview.deliveries(event="analysis.completed")) == 3

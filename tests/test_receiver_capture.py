@@ -310,4 +310,4 @@ async def test_filters_and_clear(make_receiver: MakeReceiver) -> None:
     [item] = await listed(client)
     assert item["id"] == 4, "ids keep growing after a clear"
     health = await client.get("/health")
-    assert await health.json() == {"status": "ok", "captures": 1}
+    assert (await health.json())["captures"] == 1

@@ -79,3 +79,19 @@ async def test_mock_proxy_in_serve_shows_webhooks_and_attempts() -> None:
         assert everything["total"] == 2
         async with h.http.get(h.run.receiver_url + "/mock/deliveries?deliveryId=nope") as r:
             assert r.status == 400, "the mock's own answer to a bad filter comes through"
+
+
+async def test_mock_proxy_passes_paging_on_for_the_newest_attempts() -> None:
+    async with harness() as h:
+        for _ in range(2):
+            await h.api("POST", "/interviews", full_inline_body(isTest=True))
+        await h.drain()
+        newest = await h.receiver("GET", "/mock/deliveries?order=newest&limit=3")
+        everything = await h.receiver("GET", "/mock/deliveries?limit=1000")
+        ids = [a["id"] for a in everything["items"]]
+        assert [a["id"] for a in newest["items"]] == ids[::-1][:3]
+        assert newest["total"] == 4 and newest["next"] is not None
+        rest = await h.receiver("GET", f"/mock/deliveries?order=newest&cursor={newest['next']}")
+        assert [a["id"] for a in rest["items"]] == [ids[0]] and rest["next"] is None
+        hooks = await h.receiver("GET", "/mock/webhooks?limit=1")
+        assert len(hooks["items"]) == 1 and hooks["next"] is not None

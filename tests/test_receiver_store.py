@@ -143,7 +143,9 @@ async def test_a_receiver_that_cannot_commit_answers_5xx_not_2xx(
 ) -> None:
     opened = CaptureStore.open
 
-    def failing(path: str | Path, *, read_only: bool = False) -> CaptureStore:
+    def failing(
+        path: str | Path, *, read_only: bool = False, max_captures: int | None = None
+    ) -> CaptureStore:
         opened(path).close()
         db = sqlite3.connect(path, isolation_level=None, factory=_FailingCommit)
         return CaptureStore(db, str(path))

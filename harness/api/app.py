@@ -63,7 +63,7 @@ def create_api_app(
     app[PROTOCOL_ERROR] = protocol_error
     app[CLOCK] = clock
     app[SINK] = sink if sink is not None else RecordingSink()
-    app[STORE] = Store()
+    app[STORE] = Store(config.max_interviews)
     app[WORLD] = world or World.load(config.world_path)
     app[LIMITER] = RateLimiter(clock, enforce=config.enforce_rate_limits)
     app[control.RESET_HOOKS] = [app[LIMITER].reset]

@@ -43,17 +43,23 @@ async def usage(request: web.Request) -> web.Response:
     start = _when(request, "start", default_start)
     if start > end:
         raise ValidationFailed.one("start", "must not be after end")
-    # Deleted interviews still used their minutes, so they count.
+    # Deleted interviews still used their minutes, so they count; evicted ones too (retention
+    # keeps what they billed: harness.store.memory).
+    store = request.app[STORE]
     billed = [
-        i
-        for i in request.app[STORE].interviews.values()
+        (i.finished_date, i.duration_minutes or 0)
+        for i in store.interviews.values()
         if i.company_id == company.id
         and not i.is_test
         and i.status is InterviewStatus.COMPLETED
         and i.finished_date is not None
         and start <= i.finished_date <= end
+    ] + [
+        (b.finished_date, b.duration_minutes)
+        for b in store.billed_evicted
+        if b.company_id == company.id and start <= b.finished_date <= end
     ]
-    minutes = sum(i.duration_minutes or 0 for i in billed)
+    minutes = sum(used for _, used in billed)
     breakdown = [{"costKey": "interview_minutes", "events": len(billed), "minutesUsed": minutes}]
     body = {
         "companies": [

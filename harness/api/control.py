@@ -15,7 +15,7 @@ from harness.errors import ApiError, NotFound
 
 from .body import parse, path_uuid, read_body
 from .envelope import ok
-from .state import CLOCK, SINK, STORE, WORLD
+from .state import CLOCK, DISPATCHER, SINK, STORE, WORLD
 
 #: Callables run on ``POST /_harness/reset`` after the world is reseeded (webhooks, deliveries).
 RESET_HOOKS = web.AppKey("reset_hooks", list[Callable[[], None]])
@@ -64,7 +64,13 @@ async def world(request: web.Request) -> web.Response:
                 "phoneNumbers": [str(p) for p in c.phone_numbers],
             }
         )
-    return ok(request, {"companies": companies})
+    store = request.app[STORE]
+    log = request.app[DISPATCHER].log
+    retention = {
+        "interviews": store.interview_retention.wire(len(store.interviews)),
+        "deliveryAttempts": log.retention.wire(len(log)),
+    }
+    return ok(request, {"companies": companies, "retention": retention})
 
 
 async def reset(request: web.Request) -> web.Response:

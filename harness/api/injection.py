@@ -4,7 +4,8 @@
   without its own (fields left out are off); answers the modes.
 - ``POST /_harness/webhooks/{id}/modes {...}``: one webhook's own delivery modes.
 - ``POST /_harness/faults {route, latencyMs, errorRate, errorStatus, burst, seed}``: a fault on
-  one API route (:mod:`harness.api.faults`); ``GET`` lists them, ``DELETE`` clears them (204).
+  one API route (:mod:`harness.api.faults`); ``GET`` lists them by route, a page at a time
+  (``limit``, ``cursor``: :mod:`harness.paging`), ``DELETE`` clears them (204).
 
 ``POST /_harness/reset`` restores the configured modes and clears every fault.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from harness import paging
 from harness.delivery.modes import DeliveryModes
 from harness.errors import NotFound
 
@@ -21,6 +23,7 @@ from .body import parse, path_uuid, read_body, read_model
 from .control import _loopback_only
 from .envelope import ok
 from .faults import FAULTS, Faults, FaultSpec, api_routes
+from .pagination import text_cursor_query
 from .webhooks import DISPATCHER, WEBHOOKS
 
 
@@ -55,8 +58,11 @@ async def set_fault(request: web.Request) -> web.Response:
 
 async def list_faults(request: web.Request) -> web.Response:
     _loopback_only(request)
-    faults = request.app[FAULTS].by_route.values()
-    return ok(request, {"items": [f.wire() for f in faults]})
+    limit, after = text_cursor_query(request, "faults")
+    faults = request.app[FAULTS].by_route
+    routes = (route for route in sorted(faults) if after is None or route > after)
+    page = paging.take("faults", routes, lambda route: route, limit)
+    return ok(request, {"items": [faults[r].wire() for r in page.items], "next": page.next})
 
 
 async def clear_faults(request: web.Request) -> web.Response:

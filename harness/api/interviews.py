@@ -16,6 +16,7 @@ from .envelope import created, ok
 from .pagination import page_of
 from .routing import add_route
 from .state import CLOCK, SINK, STORE
+from .webhooks import DISPATCHER
 
 
 async def create(request: web.Request) -> web.Response:
@@ -25,6 +26,8 @@ async def create(request: web.Request) -> web.Response:
         request.app[STORE], company, body, request.app[CLOCK].now()
     )
     request.app[SINK].publish(events)
+    # retention: the oldest finished interviews past the cap go (never one still being delivered)
+    request.app[STORE].evict_interviews(request.app[DISPATCHER].busy, keep=interview.id)
     return created(request, interview.wire())
 
 

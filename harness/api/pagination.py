@@ -1,4 +1,6 @@
-"""``page`` (1-10000) and ``limit`` (1-100) and the ``{items, pagination}`` list body."""
+"""The vendor's lists: ``page`` (1-10000) and ``limit`` (1-100, default 20) and the ``{items,
+pagination}`` body. The control API's own lists page by cursor instead (:func:`cursor_query`,
+:mod:`harness.paging`)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from harness import paging
 from harness.domain.numbers import query_integer
 from harness.errors import ValidationFailed
 
@@ -48,3 +51,22 @@ def page_of(
             "hasPreviousPage": page > 1,
         },
     }
+
+
+def cursor_query(request: web.Request, kind: str, newest: int) -> tuple[int, int]:
+    """``(limit, after)`` of a control list paged by an integer key (:mod:`harness.paging`);
+    a bad ``limit`` or ``cursor`` is a 400 naming it."""
+    try:
+        limit = paging.parse_limit(request.query.get("limit"))
+        return limit, paging.decode_int(kind, request.query.get("cursor"), newest)
+    except paging.PagingError as exc:
+        raise ValidationFailed.one(exc.field, exc.message) from exc
+
+
+def text_cursor_query(request: web.Request, kind: str) -> tuple[int, str | None]:
+    """``(limit, after)`` of a control list paged by a text key (a fault's route)."""
+    try:
+        limit = paging.parse_limit(request.query.get("limit"))
+        return limit, paging.decode_text(kind, request.query.get("cursor"))
+    except paging.PagingError as exc:
+        raise ValidationFailed.one(exc.field, exc.message) from exc

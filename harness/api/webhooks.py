@@ -27,7 +27,6 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from harness.delivery.dispatcher import Dispatcher
-from harness.delivery.log import DeliveryLog
 from harness.delivery.signing import KnownSecret, SecretSource
 from harness.delivery.webhooks import (
     DEFAULT_MAX_RETRIES,
@@ -51,9 +50,8 @@ from .envelope import created, ok
 from .pagination import page_of
 from .routing import add_route
 from .state import CLOCK, CONFIG, SINK, STORE, WORLD
-
-WEBHOOKS = web.AppKey("webhooks", WebhookRegistry)
-DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+from .state import DISPATCHER as DISPATCHER  # re-exported: handlers and tests import them here
+from .state import WEBHOOKS as WEBHOOKS
 
 #: Header names the harness sets itself; a webhook may not override them.
 RESERVED_HEADERS = frozenset(
@@ -295,7 +293,7 @@ async def _dispatcher_ctx(app: web.Application) -> AsyncIterator[None]:
 def register(app: web.Application) -> None:
     """The registry, the dispatcher (its HTTP session lives in ``cleanup_ctx``), the routes."""
     registry = WebhookRegistry()
-    dispatcher = Dispatcher(app[CONFIG], app[CLOCK], registry, DeliveryLog())
+    dispatcher = Dispatcher(app[CONFIG], app[CLOCK], registry)
     app[WEBHOOKS] = registry
     app[DISPATCHER] = dispatcher
     app.cleanup_ctx.append(_dispatcher_ctx)

@@ -89,12 +89,16 @@ class Dispatcher:
         self.config = config
         self.clock = clock
         self.registry = registry
-        self.log = deliveries if deliveries is not None else DeliveryLog()
+        self.log = (
+            deliveries if deliveries is not None else DeliveryLog(config.max_delivery_attempts)
+        )
         self.modes = ModeTable(config.delivery_modes)
         #: Unexpected exceptions outside an attempt (bugs); ``drain`` re-raises the first.
         self.errors: list[BaseException] = []
         self._session: aiohttp.ClientSession | None = None
         self._lanes: dict[LaneKey, Lane] = {}
+        #: Lanes per interview (the key's second part): an interview with one is still at work.
+        self._lanes_of: dict[UUID, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._pending = 0
         self._idle: list[asyncio.Future[None]] = []
@@ -206,6 +210,7 @@ class Dispatcher:
             lane.queue.append(delivery)
             return
         lane = self._lanes[key] = Lane(key, deque([delivery]))
+        self._lanes_of[key[1]] = self._lanes_of.get(key[1], 0) + 1
         task = lane.task = asyncio.get_running_loop().create_task(self._run_lane(lane))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -218,6 +223,11 @@ class Dispatcher:
             await waiter
         if self.errors:
             raise self.errors[0]
+
+    def busy(self, interview_id: UUID) -> bool:
+        """Whether a delivery of ``interview_id``'s events is queued or in flight (retention
+        never evicts such an interview)."""
+        return interview_id in self._lanes_of
 
     @property
     def pending(self) -> int:
@@ -259,6 +269,11 @@ class Dispatcher:
         lane.queue.clear()
         if self._lanes.get(lane.key) is lane:
             del self._lanes[lane.key]
+            owner = lane.key[1]
+            if self._lanes_of[owner] <= 1:
+                del self._lanes_of[owner]
+            else:
+                self._lanes_of[owner] -= 1
         if left:
             if self._closing:
                 self._abandoned.extend(left)

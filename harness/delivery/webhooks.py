@@ -213,10 +213,22 @@ class WebhookRegistry:
     def __init__(self) -> None:
         self._hooks: dict[UUID, Webhook] = {}
         self._seeded: list[Webhook] = []
+        #: Each webhook's place in the registry (1, 2, ...; never reused): the paging key.
+        self._seq: dict[UUID, int] = {}
+        self.last_seq = 0
 
     def add(self, hook: Webhook) -> Webhook:
+        self.last_seq += 1
         self._hooks[hook.id] = hook
+        self._seq[hook.id] = self.last_seq
         return hook
+
+    def seq(self, hook: Webhook) -> int:
+        return self._seq[hook.id]
+
+    def after(self, seq: int) -> list[Webhook]:
+        """The webhooks added after place ``seq``, oldest first."""
+        return [h for h in self._hooks.values() if self._seq[h.id] > seq]
 
     def create(
         self,
@@ -246,6 +258,7 @@ class WebhookRegistry:
     def reset(self) -> None:
         """Back to the world's webhooks, with fresh circuits."""
         self._hooks.clear()
+        self._seq.clear()
         for hook in self._seeded:
             self.add(_copy(hook))
 
@@ -254,6 +267,7 @@ class WebhookRegistry:
 
     def remove(self, hook_id: UUID) -> None:
         self._hooks.pop(hook_id, None)
+        self._seq.pop(hook_id, None)
 
     def all(self) -> list[Webhook]:
         return list(self._hooks.values())

@@ -165,10 +165,11 @@ def create_interview(
     # --- nothing has been written above this line; nothing below can fail -------------------
     stamp: dict[str, Any] = {"company_id": company.id, "created_at": now, "updated_at": now}
     job_id = plan.job_id
+    new_job = new_candidate = new_agent = None
     if plan.new_job is not None:
         job = Job.model_validate({"id": new_id(), **stamp, **_fields(plan.new_job)})
         store.jobs[job.id] = job
-        job_id = job.id
+        job_id = new_job = job.id
     if plan.new_candidate is not None:
         jobs = plan.candidate_jobs + (
             [job_id] if job_id and job_id not in plan.candidate_jobs else []
@@ -176,6 +177,7 @@ def create_interview(
         fields = {**_fields(plan.new_candidate), "job_ids": jobs}
         candidate = Candidate.model_validate({"id": new_id(), **stamp, **fields})
         store.candidates[candidate.id] = candidate
+        new_candidate = candidate.id
     else:
         assert plan.candidate is not None
         candidate = plan.candidate
@@ -185,6 +187,7 @@ def create_interview(
     agent = plan.agent
     if plan.new_agent:
         store.agents[agent.id] = agent
+        new_agent = agent.id
     metadata = dict(req.metadata or {})
     if req.is_test:
         metadata["isTest"] = True
@@ -199,7 +202,8 @@ def create_interview(
         metadata=metadata,
         is_test=req.is_test,
     )
-    store.interviews[interview.id] = interview
+    # an inline job an existing candidate now lists stays (only the new candidate's goes with it)
+    store.add_interview(interview, (new_job if new_candidate else None, new_candidate, new_agent))
     if req.is_test:
         return interview, finish_as_test(interview, agent, now)
     if when is None:  # rule 9: no scheduleTime → the interview starts now

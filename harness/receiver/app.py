@@ -7,19 +7,22 @@ refuses a foreign ``Host``, and every non-GET one a foreign ``Origin``, with 403
     POST   /hooks/{channel}            capture anything; answer 204 (or as scripted; 413 if too
                                        large; 408 if the body stops arriving), header
                                        X-Harness-Capture-Id
-    GET    /events?event=&interviewId=&channel=&deliveryId=&after=&limit=
-                                       {"items": [capture...], "count": n}, oldest first
+    GET    /events?event=&interviewId=&channel=&deliveryId=&after=&limit=&cursor=
+                                       {"items": [capture...], "count": n, "next": cursor,
+                                       "retention": {limit, kept, evicted}}, oldest first, a
+                                       page at a time (harness.paging: limit 1-1000, 100)
     GET    /events/wait?...&timeout=S  200 capture | 408 {"error": "timeout", ..., "arrived"}
     GET    /events/{id}                200 capture | 404
     GET    /events/{id}/raw            the exact bytes captured, as an inert download
     DELETE /events                     {"deleted": n}
-    GET    /channels                   {"items": [script...]}
+    GET    /channels?limit=&cursor=    {"items": [script...], "next": cursor}, by name
     PUT|POST /channels/{channel}/script  {status, delayMs, failFirst} → 200 script
     GET    /channels/{channel}/script  200 script | 404
     DELETE /channels/{channel}/script  204
-    GET    /health                     {"status": "ok", "captures": n}
+    GET    /health                     {"status": "ok", "captures": n, "retention": {...}}
 
-plus the event inspector's page and routes (``/``, ``/events/stream``, replay, fixture, the
+``GET /events`` and ``GET /channels`` follow ``schemas/receiver-{events,channels}.json``; plus
+the event inspector's page and routes (``/``, ``/events/stream``, replay, fixture, the
 ``/mock/*`` proxy): see :mod:`harness.receiver.inspector`; the raw and fixture downloads are in
 :mod:`harness.receiver.downloads`.
 """
@@ -29,7 +32,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -37,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from harness import strict_json
+from harness import paging, strict_json
 from harness.clock import Clock, RealClock
 from harness.config import HarnessConfig
 from harness.delivery.signing import Scheme, SecretSource
@@ -46,12 +48,22 @@ from harness.receiver.capture import HUNG_UP, Inspector, flat_headers, ordered, 
 from harness.receiver.checks import DeferredChecks
 from harness.receiver.errors import error, error_middleware, protocol_error
 from harness.receiver.forward import FORWARDER
+from harness.receiver.query import (
+    CHANNELS,
+    EVENTS,
+    capture_query,
+    int_param,
+    page_params,
+    text_page_params,
+)
+from harness.receiver.query import BadQuery as BadQuery
+from harness.receiver.query import whole_number as whole_number
 from harness.receiver.script import ScriptError, Scripts, parse_script
 from harness.receiver.secrets import no_secrets
 from harness.receiver.waiters import ReceiverClosing, TooManyWaits, Waiters
 from harness.schemas import SchemaSet, default_schemas
 from harness.serving import CANCEL_ON_DISCONNECT, PROTOCOL_ERROR
-from harness.store.captures import Capture, CaptureQuery, CaptureStore
+from harness.store.captures import Capture, CaptureQuery, CaptureStore, capture_cap
 
 if TYPE_CHECKING:
     from harness.receiver.mock import MockLink
@@ -83,47 +95,15 @@ def _refuse(request: web.Request, refusal: Refusal) -> web.Response:
     return _error(403, refusal.code, refusal.message, **refusal.details)
 
 
-class BadQuery(ValueError):
-    pass
+# the query parsing lives in harness.receiver.query; these names stay importable from here
+_int_param = int_param
+_query = capture_query
 
 
-#: The largest id (and ``after``, ``limit``) there can be: SQLite's INTEGER is 64-bit signed.
-MAX_ID = 2**63 - 1
-_INTEGER = re.compile(r"-?[0-9]{1,20}")
-
-
-def whole_number(raw: str) -> int | None:
-    """``raw`` as an integer when it is one written in ASCII digits (an optional ``-``, no
-    sign, spaces or ``_``) within SQLite's 64-bit range, else None."""
-    if _INTEGER.fullmatch(raw) is None:
-        return None
-    value = int(raw)
-    return value if -MAX_ID - 1 <= value <= MAX_ID else None
-
-
-def _int_param(request: web.Request, name: str, low: int) -> int | None:
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return None
-    value = whole_number(raw)
-    if value is None:
-        shown = raw if len(raw) <= 40 else raw[:40] + "…"
-        raise BadQuery(f"{name} must be an integer between {low} and {MAX_ID}, got {shown!r}")
-    if value < low:
-        raise BadQuery(f"{name} must be >= {low}")
-    return value
-
-
-def _query(request: web.Request) -> CaptureQuery:
-    q = request.query
-    return CaptureQuery(
-        event=q.get("event") or None,
-        interview_id=q.get("interviewId") or None,
-        channel=q.get("channel") or None,
-        delivery_id=q.get("deliveryId") or None,
-        after=_int_param(request, "after", 0) or 0,
-        limit=_int_param(request, "limit", 1),
-    )
+def bad_query(exc: BadQuery) -> web.Response:
+    """The 400 a bad query parameter gets (``field`` names it when known)."""
+    extra = {} if exc.field is None else {"field": exc.field}
+    return _error(400, "bad_query", str(exc), **extra)
 
 
 async def capture_hook(request: web.Request) -> web.StreamResponse:
@@ -173,13 +153,23 @@ async def capture_hook(request: web.Request) -> web.StreamResponse:
 
 
 async def list_events(request: web.Request) -> web.Response:
+    store = request.app[STORE]
     try:
         query = _query(request)
+        limit, after = page_params(request, EVENTS, store.newest_id())
     except BadQuery as exc:
-        return _error(400, "bad_query", str(exc))
+        return bad_query(exc)
     request.app[CHECKS].settle()
-    items = [c.wire() for c in request.app[STORE].scan(query)]
-    return web.json_response({"items": items, "count": len(items)}, dumps=_dumps)
+    wanted = replace(query, after=max(query.after, after), limit=limit + 1)
+    page = paging.take(EVENTS, store.scan(wanted), lambda c: c.id, limit)
+    items = [c.wire() for c in page.items]
+    body = {
+        "items": items,
+        "count": len(items),
+        "next": page.next,
+        "retention": store.retention.wire(store.kept),
+    }
+    return web.json_response(body, dumps=_dumps)
 
 
 async def wait_event(request: web.Request) -> web.Response:
@@ -187,10 +177,13 @@ async def wait_event(request: web.Request) -> web.Response:
     try:
         query = _query(request)
         timeout = float(request.query.get("timeout") or DEFAULT_WAIT_SECONDS)
-    except (BadQuery, ValueError) as exc:
-        return _error(400, "bad_query", str(exc))
+    except BadQuery as exc:
+        return bad_query(exc)
+    except ValueError as exc:
+        return _error(400, "bad_query", str(exc), field="timeout")
     if not 0 <= timeout <= MAX_WAIT_SECONDS:
-        return _error(400, "bad_query", f"timeout must be between 0 and {MAX_WAIT_SECONDS}")
+        message = f"timeout must be between 0 and {MAX_WAIT_SECONDS}"
+        return _error(400, "bad_query", message, field="timeout")
     store = request.app[STORE]
     try:
         found = await request.app[WAITERS].wait(store, query, timeout)
@@ -255,8 +248,15 @@ async def clear_events(request: web.Request) -> web.Response:
 
 
 async def list_channels(request: web.Request) -> web.Response:
+    try:
+        limit, after = text_page_params(request, CHANNELS)
+    except BadQuery as exc:
+        return bad_query(exc)
     scripts = request.app[SCRIPTS].all()
-    return web.json_response({"items": [s.wire(name) for name, s in scripts.items()]})
+    names = (name for name in sorted(scripts) if after is None or name > after)
+    page = paging.take(CHANNELS, names, lambda name: name, limit)
+    items = [scripts[name].wire(name) for name in page.items]
+    return web.json_response({"items": items, "next": page.next})
 
 
 async def read_json(request: web.Request) -> Any:
@@ -304,7 +304,9 @@ async def delete_script(request: web.Request) -> web.Response:
 
 
 async def health(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok", "captures": request.app[STORE].count()})
+    store = request.app[STORE]
+    retention = store.retention.wire(store.kept)
+    return web.json_response({"status": "ok", "captures": store.kept, "retention": retention})
 
 
 def _dumps(value: Any) -> str:
@@ -326,6 +328,7 @@ def create_receiver_app(
     strict_schemas: bool = False,
     read_timeout_s: float = DEFAULT_READ_TIMEOUT,
     max_waits: int = DEFAULT_MAX_WAITS,
+    max_captures: int | None = None,
 ) -> web.Application:
     """A receiver that stores its captures in ``db_path`` (``":memory:"`` allowed); the
     database is opened when the app starts and closed when it stops. Schema checks run after
@@ -334,8 +337,10 @@ def create_receiver_app(
     :class:`~harness.receiver.mock.MockLink` filled in once it listens) for the inspector's
     view of the mock; None when the receiver runs alone. ``host`` is the address it listens on
     and ``allow_hosts`` the extra names it answers to (:mod:`harness.guard`); ``strict_schemas``
-    checks captures against the harness's own emissions too, not only what the vendor documents."""
+    checks captures against the harness's own emissions too, not only what the vendor documents.
+    ``max_captures`` caps the captures it keeps (:func:`~harness.store.captures.capture_cap`)."""
     guard = guard_middleware(RequestGuard(host, allow_hosts), _refuse)
+    cap = capture_cap(db_path, max_captures)
     # auto_decompress off: a capture keeps the body as it came, whatever Content-Encoding says;
     # handler_cancellation off, whatever the runner (aiohttp's test server turns it on): a
     # capture runs to its end when its sender hangs up; waits and streams end instead through
@@ -360,7 +365,7 @@ def create_receiver_app(
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         app[CLOSING] = asyncio.Event()
-        app[STORE] = store = CaptureStore.open(db_path)
+        app[STORE] = store = CaptureStore.open(db_path, max_captures=cap)
         try:
             app[CHECKS] = DeferredChecks(store, app[INSPECTOR], max_pending=max_pending_checks)
             yield

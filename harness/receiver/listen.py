@@ -93,6 +93,7 @@ async def listening(
         strict_schemas=config.strict_schemas,
         read_timeout_s=config.read_timeout_s,
         max_waits=config.max_waits,
+        max_captures=config.max_captures() or 0,
     )
     if forward_to is not None:
         forward.install(app, forward_to)

@@ -21,6 +21,8 @@ from aiohttp import web
 from harness.receiver.app import _error
 
 DELIVERY_FILTERS = ("webhookId", "event", "interviewId", "deliveryId", "outcome")
+#: Paging parameters the proxies pass on (harness.paging; ``order`` on deliveries only).
+PAGING = ("limit", "cursor")
 PROXY_TIMEOUT_S = 10.0
 
 
@@ -73,7 +75,8 @@ async def _fetch(
 
 async def mock_webhooks(request: web.Request) -> web.Response:
     try:
-        status, data = await _fetch(request, "/_harness/webhooks", {})
+        params = {k: request.query[k] for k in PAGING if k in request.query}
+        status, data = await _fetch(request, "/_harness/webhooks", params)
     except _Unavailable as exc:
         return exc.response
     items = data.get("items") if isinstance(data, dict) else None
@@ -84,7 +87,8 @@ async def mock_webhooks(request: web.Request) -> web.Response:
 
 
 async def mock_deliveries(request: web.Request) -> web.Response:
-    params = {k: request.query[k] for k in DELIVERY_FILTERS if request.query.get(k)}
+    names = (*DELIVERY_FILTERS, *PAGING, "order")
+    params = {k: request.query[k] for k in names if k in request.query}
     try:
         status, data = await _fetch(request, "/_harness/deliveries", params)
     except _Unavailable as exc:

@@ -39,9 +39,9 @@ from harness.receiver.app import (
     STORE,
     WAITERS,
     BadQuery,
-    _error,
     _int_param,
     _query,
+    bad_query,
     too_many_waits,
     whole_number,
 )
@@ -135,7 +135,7 @@ async def event_stream(request: web.Request) -> web.StreamResponse:
         backlog = _int_param(request, "backlog", 0)
         text = TextFilter(request.query.get("q"))
     except BadQuery as exc:
-        return _error(400, "bad_query", str(exc))
+        return bad_query(exc)
     backlog = min(DEFAULT_BACKLOG if backlog is None else backlog, MAX_BACKLOG)
     request[CANCEL_ON_DISCONNECT] = True  # a browser that leaves ends its stream at once
     app = request.app

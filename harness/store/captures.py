@@ -9,6 +9,11 @@ holding its capture has committed (every request of the batch awaits the same fu
 receiver that answers after ``save`` never acknowledges a capture a crash could lose.
 WAL with ``synchronous=NORMAL``: a commit is durable against a crash of the process (SIGKILL
 included; not against losing power), and ``close()`` commits whatever is pending.
+
+Retention: with ``max_captures`` the store keeps the newest that many; each commit first deletes
+the oldest past it (in the same transaction, so a burst costs one delete) and counts them in
+``retention.evicted`` (since this store was opened). Only history goes: the capture a request
+just stored is the newest, and a waiter holds the capture it returns.
 """
 
 from __future__ import annotations
@@ -23,10 +28,25 @@ from pathlib import Path
 from typing import Any
 
 from harness.delivery.signing import Verdict
+from harness.paging import Retention
 
 # re-exported: the records live in capture_records, the store and its readers import them here
 from harness.store.capture_records import Capture as Capture
 from harness.store.capture_records import CaptureQuery as CaptureQuery
+
+#: Captures kept by default in an in-memory database and in a file (docs/decisions.md).
+DEFAULT_MAX_MEMORY_CAPTURES = 10_000
+DEFAULT_MAX_DISK_CAPTURES = 100_000
+
+
+def capture_cap(path: str | Path, max_captures: int | None) -> int | None:
+    """The cap of a store on ``path``: ``max_captures`` (0: none), else the default for memory
+    (``":memory:"``) or a file."""
+    if max_captures is not None:
+        return max_captures or None
+    memory = str(path) == ":memory:"
+    return DEFAULT_MAX_MEMORY_CAPTURES if memory else DEFAULT_MAX_DISK_CAPTURES
+
 
 #: Bump when the table changes; older files are migrated or refused in :meth:`CaptureStore.open`.
 SCHEMA_VERSION = 3
@@ -106,18 +126,26 @@ def _row(row: tuple[Any, ...]) -> Capture:
 class CaptureStore:
     """Captures in one SQLite database (a file, or ``":memory:"``)."""
 
-    def __init__(self, connection: sqlite3.Connection, path: str) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, path: str, max_captures: int | None = None
+    ) -> None:
         self._db = connection
         self.path = path
         columns = {row[1] for row in connection.execute("PRAGMA table_info(captures)")}
         self._select = _select_sql(columns)
         #: The open batch's commit: resolved (or failed) when its transaction commits.
         self._batch: asyncio.Future[None] | None = None
+        self.retention = Retention(max_captures)
+        #: How many captures the table holds (kept up to date by add, evict and clear).
+        self.kept = self.count()
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False) -> CaptureStore:
+    def open(
+        cls, path: str | Path, *, read_only: bool = False, max_captures: int | None = None
+    ) -> CaptureStore:
         """Opens (creating the file and its directory if needed) and prepares the database.
-        ``read_only`` opens an existing capture database for reading and creates nothing."""
+        ``read_only`` opens an existing capture database for reading and creates nothing;
+        ``max_captures`` caps how many it keeps (None: every one)."""
         where = str(path)
         if read_only:
             db = sqlite3.connect(f"{Path(where).resolve().as_uri()}?mode=ro", uri=True)
@@ -144,10 +172,12 @@ class CaptureStore:
             for column in _ADDED.keys() - present:
                 db.execute(f"ALTER TABLE captures ADD COLUMN {column} TEXT")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            store = cls(db, where, max_captures)
+            store.evict()  # a file kept with a larger cap (or none) before
         except BaseException:
             db.close()
             raise
-        return cls(db, where)
+        return store
 
     def close(self) -> None:
         self.commit()
@@ -190,6 +220,7 @@ class CaptureStore:
                 None if capture.verified_by is None else json.dumps(capture.verified_by),
             ),
         )
+        self.kept += 1
         self._schedule_commit()
         return replace(capture, id=cursor.lastrowid or 0)
 
@@ -214,6 +245,7 @@ class CaptureStore:
         batch, self._batch = self._batch, None
         try:
             if self._db.in_transaction:
+                self._evict_over()
                 self._db.execute("COMMIT")
         except sqlite3.ProgrammingError:  # closed meanwhile: close() committed
             pass
@@ -227,6 +259,23 @@ class CaptureStore:
             return
         if batch is not None:
             batch.set_result(None)
+
+    def _evict_over(self) -> None:
+        over = self.retention.over(self.kept)
+        if over:
+            self._db.execute(
+                "DELETE FROM captures WHERE id IN (SELECT id FROM captures ORDER BY id LIMIT ?)",
+                (over,),
+            )
+            self.kept -= over
+            self.retention.evicted += over
+
+    def evict(self) -> int:
+        """Deletes (and commits) the oldest captures past the cap; returns how many went."""
+        before = self.retention.evicted
+        self._begin()
+        self.commit()
+        return self.retention.evicted - before
 
     def set_checked(self, capture: Capture) -> None:
         """Records the schema check's outcome (``schema_errors`` and ``flags``) of a capture."""
@@ -245,6 +294,7 @@ class CaptureStore:
     def clear(self) -> int:
         """Deletes every capture; ids keep growing (an ``after`` id stays meaningful)."""
         self.commit()
+        self.kept = 0
         return self._db.execute("DELETE FROM captures").rowcount
 
     # -- reading ------------------------------------------------------------------------------
@@ -287,6 +337,11 @@ class CaptureStore:
     def last_id(self) -> int:
         row = self._db.execute("SELECT MAX(id) FROM captures").fetchone()
         return int(row[0] or 0)
+
+    def newest_id(self) -> int:
+        """The largest id ever given out, cleared and evicted captures included (0 if none)."""
+        row = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'captures'").fetchone()
+        return max(int(row[0]) if row else 0, self.last_id())
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ from harness.api.webhooks import DISPATCHER
 from harness.delivery.signing import Scheme
 from harness.domain.enums import EventType
 from harness.examples import example_interview_body
+from harness.paging import MAX_LIMIT
 from harness.runtime import Running
 from harness.testing.types import (
     ApiResponse,
@@ -96,8 +97,7 @@ class HarnessClient:
                 if len(k["scopes"]) < most:
                     self.keys.setdefault(f"{slug}_readonly", k["key"])
                     self.keys.setdefault("readonly", k["key"])
-        hooks = (await self._control("GET", "/_harness/webhooks")).data["items"]
-        for hook in hooks:
+        for hook in await self._control_items("/_harness/webhooks"):
             found = self._webhook(hook)
             if found.channel is not None:
                 self.webhooks.setdefault(found.channel, found)
@@ -152,9 +152,7 @@ class HarnessClient:
         await self._control("POST", "/_harness/reset")
         async with self.session.delete(f"{self.receiver_url}/events") as response:
             response.raise_for_status()
-        async with self.session.get(f"{self.receiver_url}/channels") as response:
-            scripts = (await response.json())["items"]
-        for script in scripts:
+        for script in await self._receiver_items("/channels", {}):
             url = f"{self.receiver_url}/channels/{script['channel']}/script"
             async with self.session.delete(url) as response:
                 response.raise_for_status()
@@ -208,11 +206,37 @@ class HarnessClient:
         return self._webhook(created)
 
     async def deliveries(self, **filters: str) -> list[dict[str, Any]]:
-        """``GET /_harness/deliveries`` items (filters: webhookId, event, interviewId, ...)."""
-        query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
-        path = "/_harness/deliveries" + (f"?{query}" if query else "")
-        items: list[dict[str, Any]] = (await self._control("GET", path)).data["items"]
-        return items
+        """``GET /_harness/deliveries`` items (filters: webhookId, event, interviewId, ...),
+        every page of them."""
+        return await self._control_items("/_harness/deliveries", filters)
+
+    async def _control_items(
+        self, path: str, filters: dict[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every item of a paged control list, following ``next`` (:mod:`harness.paging`)."""
+        params = {k: v for k, v in (filters or {}).items() if v}
+        params.setdefault("limit", str(MAX_LIMIT))
+        items: list[dict[str, Any]] = []
+        while True:
+            query = urlencode(params)
+            data = (await self._control("GET", f"{path}?{query}")).data
+            items.extend(data["items"])
+            if not data.get("next"):
+                return items
+            params["cursor"] = data["next"]
+
+    async def _receiver_items(self, path: str, params: dict[str, str]) -> list[Any]:
+        """Every item of a paged receiver list, following ``next``."""
+        params = {"limit": str(MAX_LIMIT), **params}
+        items: list[Any] = []
+        while True:
+            async with self.session.get(self.receiver_url + path, params=params) as response:
+                response.raise_for_status()
+                data = await response.json()
+            items.extend(data["items"])
+            if not data.get("next"):
+                return items
+            params["cursor"] = data["next"]
 
     async def requests(self, filters: dict[str, str]) -> list[RecordedRequest]:
         """``GET /_harness/requests`` items for ``filters`` (method, path, route, status, ...)."""
@@ -246,11 +270,21 @@ class HarnessClient:
     # -- the receiver -------------------------------------------------------------------------
 
     async def events(self, **filters: Any) -> list[CapturedEvent]:
+        """Every matching capture the receiver keeps, following ``next`` page by page; a
+        ``limit`` filter caps how many (the first ones)."""
         params = {k: str(v) for k, v in filters.items() if v is not None}
-        async with self.session.get(f"{self.receiver_url}/events", params=params) as response:
-            response.raise_for_status()
-            items = (await response.json())["items"]
-        return [CapturedEvent.from_wire(i) for i in items]
+        wanted = int(params.pop("limit")) if "limit" in params else None
+        params["limit"] = str(min(wanted or MAX_LIMIT, MAX_LIMIT))
+        items: list[Any] = []
+        while True:
+            async with self.session.get(f"{self.receiver_url}/events", params=params) as response:
+                response.raise_for_status()
+                data = await response.json()
+            items.extend(data["items"])
+            if not data.get("next") or (wanted is not None and len(items) >= wanted):
+                break
+            params["cursor"] = data["next"]
+        return [CapturedEvent.from_wire(i) for i in items[:wanted]]
 
     async def wait_for(
         self,

@@ -61,7 +61,7 @@ async function load(root) {
   const note = root.querySelector("#mock-note");
   const hooksBody = root.querySelector("#webhooks tbody");
   const attemptsBody = root.querySelector("#attempts tbody");
-  const [hooks, attempts] = await Promise.all([getJson("/mock/webhooks"), getJson("/mock/deliveries")]);
+  const [hooks, attempts] = await Promise.all([getJson("/mock/webhooks?limit=1000"), getJson(`/mock/deliveries?order=newest&limit=${SHOWN}`)]);
   if (!hooks.ok) {
     note.className = "note warn";
     note.textContent = hooks.data.message || `HTTP ${hooks.status}`;
@@ -73,14 +73,18 @@ async function load(root) {
   const names = new Map(items.map((h) => [h.id, h.name ? `${h.name} · ${h.url}` : h.url]));
   hooksBody.replaceChildren(...items.map((h) => webhookRow(h, root)));
   const list = attempts.ok ? attempts.data.items || [] : [];
-  attemptsBody.replaceChildren(...list.slice(-SHOWN).reverse().map((a) => attemptRow(a, names)));
+  attemptsBody.replaceChildren(...list.map((a) => attemptRow(a, names)));
   note.className = "note";
   const pending = attempts.ok ? attempts.data.pending : "?";
-  note.textContent = `${items.length} webhook(s); ${list.length} attempt(s) so far, ${pending} pending; refreshed ${new Date().toISOString().slice(11, 19)} UTC.`;
+  const total = attempts.ok ? attempts.data.total : list.length;
+  const evicted = attempts.ok && attempts.data.retention ? attempts.data.retention.evicted : 0;
+  const older = evicted ? ` (${evicted} older evicted)` : "";
+  note.textContent = `${items.length} webhook(s); ${total} attempt(s) kept${older}, ${pending} pending; the newest ${Math.min(SHOWN, total)} shown; refreshed ${new Date().toISOString().slice(11, 19)} UTC.`;
 }
 
 // Refreshes every REFRESH_MS while `visible()` says the view is shown; answers stop().
 export function autoRefresh(root, visible) {
   const timer = setInterval(() => { if (visible() && !document.hidden) refreshMock(root); }, REFRESH_MS);
   return () => clearInterval(timer);
+}
 }
