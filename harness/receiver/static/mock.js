@@ -87,4 +87,3 @@ export function autoRefresh(root, visible) {
   const timer = setInterval(() => { if (visible() && !document.hidden) refreshMock(root); }, REFRESH_MS);
   return () => clearInterval(timer);
 }
-}
