@@ -49,7 +49,7 @@ ROUTES: tuple[tuple[str, str, str | None], ...] = (
     ("GET", "/_harness/deliveries", "deliveries"),
     ("POST", "/_harness/webhooks", "webhook-created"),
     ("GET", "/_harness/webhooks", "harness-webhooks"),
-    ("POST", f"/_harness/webhooks/{_ID}/test", "webhook-test"),
+    ("POST", f"/_harness/webhooks/{_ID}/test", "ping-queued"),
     ("POST", f"/_harness/webhooks/{_ID}/modes", "delivery-modes"),
     ("POST", "/_harness/modes", "delivery-modes"),
     ("POST", "/_harness/faults", "fault"),

@@ -13,7 +13,16 @@ from harness.serving import PROTOCOL_ERROR
 from harness.store.memory import Store
 from harness.store.world import World
 
-from . import billing, control, deliveries, injection, interviews, openapi, webhooks
+from . import (
+    billing,
+    control,
+    deliveries,
+    injection,
+    interviews,
+    openapi,
+    webhook_ping,
+    webhooks,
+)
 from .agents import AGENTS
 from .candidates import CANDIDATES
 from .faults import fault_middleware
@@ -59,6 +68,7 @@ def create_api_app(
     billing.register(app)
     control.register(app)
     webhooks.register(app)
+    webhook_ping.register(app)
     deliveries.register(app)
     injection.register(app)
     openapi.register(app)

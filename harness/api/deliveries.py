@@ -19,7 +19,8 @@ from .body import path_uuid, query_text, query_uuid, read_model
 from .control import _loopback_only
 from .envelope import created, ok
 from .state import STORE
-from .webhooks import DISPATCHER, WEBHOOKS, WebhookCreate, new_webhook, send_ping
+from .webhook_ping import queue_ping
+from .webhooks import DISPATCHER, WEBHOOKS, WebhookCreate, new_webhook
 
 OUTCOMES = ("delivered", "retrying", "failed", "skipped", "error")
 
@@ -71,7 +72,7 @@ async def ping(request: web.Request) -> web.Response:
     hook = request.app[WEBHOOKS].get(hook_id)
     if hook is None:
         raise NotFound("Webhook", str(hook_id))
-    return ok(request, send_ping(request, hook))
+    return ok(request, queue_ping(request, hook))
 
 
 def register(app: web.Application) -> None:

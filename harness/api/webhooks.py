@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from aiohttp import web
@@ -195,7 +195,7 @@ def new_webhook(request: web.Request, body: WebhookCreate, company_id: UUID | No
     )
 
 
-def _owned(request: web.Request, company: Company) -> Webhook:
+def owned(request: web.Request, company: Company) -> Webhook:
     hook_id = path_uuid(request)
     hook = request.app[WEBHOOKS].get(hook_id)
     if hook is None:
@@ -224,12 +224,12 @@ async def list_(request: web.Request) -> web.Response:
 
 async def get(request: web.Request) -> web.Response:
     company = authenticate(request, "read:webhooks")
-    return ok(request, _owned(request, company).wire())
+    return ok(request, owned(request, company).wire())
 
 
 async def patch(request: web.Request) -> web.Response:
     company = authenticate(request, "write:webhooks")
-    hook = _owned(request, company)
+    hook = owned(request, company)
     body = await read_model(request, WebhookPatch)
     sent = body.model_fields_set
     if body.url is not None:
@@ -258,30 +258,14 @@ async def patch(request: web.Request) -> web.Response:
 
 async def delete(request: web.Request) -> web.Response:
     company = authenticate(request, "write:webhooks")
-    hook = _owned(request, company)
+    hook = owned(request, company)
     request.app[WEBHOOKS].remove(hook.id)
     return web.Response(status=204)
 
 
-async def test(request: web.Request) -> web.Response:
-    company = authenticate(request, "write:webhooks")
-    hook = _owned(request, company)
-    return ok(request, send_ping(request, hook))
-
-
-def send_ping(request: web.Request, hook: Webhook) -> dict[str, Any]:
-    if not hook.subscribes(EventType.PING):
-        raise ValidationFailed.one(
-            "events", "the webhook does not subscribe to ping; add it to events first"
-        )
-    data = {"webhookId": str(hook.id), "message": "Test event from the Instaview harness"}
-    delivery_id = request.app[DISPATCHER].send(hook, EventType.PING, data)
-    return {"webhookId": str(hook.id), "event": "ping", "deliveryId": str(delivery_id)}
-
-
 async def reset_circuit(request: web.Request) -> web.Response:
     company = authenticate(request, "write:webhooks")
-    hook = _owned(request, company)
+    hook = owned(request, company)
     hook.close_circuit(request.app[CLOCK].now())
     return ok(request, hook.wire())
 
@@ -310,7 +294,6 @@ def register(app: web.Application) -> None:
     add_route(app, "GET", "/webhooks/{id}", get)
     add_route(app, "PATCH", "/webhooks/{id}", patch)
     add_route(app, "DELETE", "/webhooks/{id}", delete)
-    add_route(app, "POST", "/webhooks/{id}/test", test)
     add_route(app, "POST", "/webhooks/{id}/reset-circuit", reset_circuit)
 
 
