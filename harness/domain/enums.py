@@ -204,6 +204,10 @@ class Plan(StrEnum):
     SCALE = "SCALE"
 
 
+#: Requests per minute and per hour, per key, for a company without a plan (the vendor's
+#: default, docs.instaview.sk/guides/rate-limiting).
+DEFAULT_RATE_LIMITS: tuple[int, int] = (60, 2000)
+
 #: Requests per minute and per hour, per key, by plan.
 PLAN_RATE_LIMITS: dict[Plan, tuple[int, int]] = {
     Plan.TRIAL: (30, 500),

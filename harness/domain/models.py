@@ -54,14 +54,31 @@ class Record(BaseModel):
 
 
 class ApiKey(BaseModel):
+    """A key of the world. ``id`` is the vendor's ``apiKeyId`` (on the webhooks it creates);
+    a key is refused with ``API_KEY_SUSPENDED`` from ``suspended_at`` on, and with
+    ``INVALID_API_KEY`` from ``expires_at`` on (docs.instaview.sk/guides/error-handling)."""
+
+    id: UUID
     key: str
     scopes: frozenset[str]
+    suspended_at: datetime | None = None
+    suspended_reason: str | None = None
+    expires_at: datetime | None = None
+
+    def status(self, now: datetime) -> str:
+        """``ACTIVE``, ``SUSPENDED`` or ``EXPIRED`` at ``now`` (suspension wins)."""
+        if self.suspended_at is not None and self.suspended_at <= now:
+            return "SUSPENDED"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "EXPIRED"
+        return "ACTIVE"
 
 
 class Company(BaseModel):
     id: UUID
     name: str
-    plan: Plan
+    #: None: no subscription plan, the vendor's default rate limits (60/min, 2,000/h).
+    plan: Plan | None
     minutes_limit: int | None
     minutes_used: int = 0
     api_keys: list[ApiKey]
