@@ -30,7 +30,8 @@ from harness.domain.requests import LanguageRequirement, Location, Salary
 
 
 class Record(BaseModel):
-    """A stored resource. ``company_id`` and ``deleted_at`` never cross the wire."""
+    """A stored resource. ``deleted_at`` never crosses the wire, nor ``company_id`` unless the
+    type shows it (jobs and agents do)."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
@@ -106,11 +107,16 @@ class Candidate(Record):
         return body
 
 
+#: Jobs and agents show their ``companyId`` (docs.instaview.sk/guides/resources/jobs, agents).
+_SHOWS_COMPANY: frozenset[str] = frozenset({"deleted_at"})
+
+
 class Job(Record):
     title: str
     description: str
     status: JobStatus = JobStatus.OPEN
     job_url: str | None = None
+    description_url: str | None = None
     benefits: str | None = None
     required_skills: list[str] = Field(default_factory=list)
     nice_to_have_skills: list[str] = Field(default_factory=list)
@@ -121,6 +127,8 @@ class Job(Record):
     location: Location | None = None
     salary: Salary | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+    _hidden: ClassVar[frozenset[str]] = _SHOWS_COMPANY
 
 
 class Agent(Record):
@@ -136,6 +144,8 @@ class Agent(Record):
     cefr_level: Proficiency | None = None
     background_sound: BackgroundSound = BackgroundSound.OFFICE
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+    _hidden: ClassVar[frozenset[str]] = _SHOWS_COMPANY
 
 
 class AnalysisGeneral(BaseModel):
