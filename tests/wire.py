@@ -30,6 +30,7 @@ ROUTES: tuple[tuple[str, str, str | None], ...] = (
             ("DELETE", f"/{res}s/{_ID}", "deleted"),
         )
     ),
+    ("POST", "/jobs/url", "job-from-url-answer"),
     ("POST", "/interviews", "interview"),
     ("GET", "/interviews", "interview-list"),
     ("GET", f"/interviews/{_ID}", "interview"),

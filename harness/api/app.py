@@ -19,6 +19,7 @@ from . import (
     deliveries,
     injection,
     interviews,
+    job_url,
     openapi,
     webhook_ping,
     webhooks,
@@ -64,6 +65,7 @@ def create_api_app(
     control.reset_world(app)
     for resource in (CANDIDATES, JOBS, AGENTS):
         resource.register(app)
+    job_url.register(app)
     interviews.register(app)
     billing.register(app)
     control.register(app)

@@ -11,7 +11,9 @@
   ids (and bodies that name them), 408/413/415 for bodies, 500.
 - **Examples**: a request schema's ``examples`` become the operation's request examples.
 - **Links**: each create links to the list of its collection and to every operation on the
-  id it answers (``/jobs`` → ``/jobs/{id}``, ``/interviews`` → ``/_harness/interviews/{id}/...``).
+  id it answers (``/jobs`` → ``/jobs/{id}``, ``/interviews`` → ``/_harness/interviews/{id}/...``);
+  a create below its collection says which (``x-collection: /jobs``) and where its answer holds
+  the id (``x-id-at: /data/id``), extensions the served document drops.
 """
 
 from __future__ import annotations
@@ -186,12 +188,17 @@ def _success(op: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _links(doc: dict[str, Any], style: str) -> None:
-    pointer = "$response.body#/id" if style == "bare" else "$response.body#/data/id"
+    base = "$response.body#" if style == "bare" else "$response.body#/data"
     operations = _operations(doc)
     for path, method, op in operations:
         answer = _success(op)
+        # A create below its collection (POST /jobs/url) names it, and where its answer holds
+        # the new id: authored as x-collection and x-id-at, never served.
+        collection = op.pop("x-collection", path)
+        pointer = base + op.pop("x-id-at", "/id")
         if method != "post" or "{" in path or answer is None:
             continue
+        path = collection
         prefixes = (path + "/{id}", _CONTROL + path + "/{id}")
         links: dict[str, Any] = {}
         for other_path, other_method, other in operations:
