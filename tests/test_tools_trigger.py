@@ -98,6 +98,12 @@ def test_event_names_and_unknown_events() -> None:
         build_event("interview.paused")
 
 
+@pytest.mark.parametrize("event", ["SOURCING_COMPLETED", "enrich.failed"])
+def test_subscription_only_events_cannot_be_triggered(event: str) -> None:
+    with pytest.raises(ConfigError, match="never sends it"):
+        build_event(event)
+
+
 async def test_trigger_sends_a_signed_event(aiohttp_server: Any) -> None:
     server = await aiohttp_server(handler_app())
     target = Target(str(server.make_url("/hook")), SECRET)
