@@ -53,6 +53,10 @@ async def test_create_job_false_only_extracts(api: Api) -> None:
         ("https://jobs.example.com/Data%20Scientist?ref=x#top", "Data Scientist"),
         ("https://example.com/jobs/42", "Job posting at example.com"),
         ("https://example.com", "Job posting at example.com"),
+        ("https://user@Example.COM:8443/x", "Job posting at example.com"),
+        ("https://[::1]:8080/jobs/site-reliability", "Site Reliability"),
+        ("https://\u023eM[8q", "Job posting at " + "\u023eM[8q".lower()),  # urlsplit raises
+        ("https://[::1", "Job posting at [::1"),
         ("https://example.com/" + "a-" * 150 + "z", ("A " * 100).rstrip()),
     ],
 )
@@ -105,3 +109,9 @@ async def test_the_linked_pointer_finds_the_job(api: Api) -> None:
     reply = await api.post("/jobs/url", {"jobUrl": URL})
     job_id = reply.body["data"]["data"]["id"]  # $response.body#/data/data/id
     assert (await api.get(f"/jobs/{job_id}")).status == 200
+
+
+async def test_an_odd_url_the_schema_allows_still_gets_a_job(api: Api) -> None:
+    reply = await api.post("/jobs/url", {"jobUrl": "https://\u023eM\u008dc[8\u00f0q"})
+    assert reply.status == 201, reply.body
+    assert reply.data["data"]["title"].startswith("Job posting at ")

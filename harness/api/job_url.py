@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from aiohttp import web
 
@@ -42,13 +42,28 @@ class JobFromUrl(WireModel):
 def derived_title(url: str) -> str:
     """The title a URL gives: its last path segment, words split at ``-``, ``_``, ``+``, ``.``
     and spaces, each capitalized; ``Job posting at <host>`` when that is under 5 characters."""
-    parts = urlsplit(url)
-    segments = [s for s in parts.path.split("/") if s]
+    host, path = _host_and_path(url)
+    segments = [s for s in path.split("/") if s]
     words = re.split(r"[-_+.\s]+", unquote(segments[-1])) if segments else []
     title = " ".join(w[:1].upper() + w[1:] for w in words if w)
     if len(title) < TITLE_MIN:
-        title = f"Job posting at {parts.hostname or 'an unknown host'}"
+        title = f"Job posting at {host or 'an unknown host'}"
     return title[:TITLE_MAX].rstrip()
+
+
+def _host_and_path(url: str) -> tuple[str, str]:
+    """The host and path of an ``http(s)://`` URL, however odd (``urlsplit`` raises on some,
+    such as a lone ``[``): the authority ends at the first ``/``, ``?`` or ``#``."""
+    rest = url.split("://", 1)[-1]
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    authority, tail = rest[:end], rest[end:]
+    path = re.split(r"[?#]", tail, maxsplit=1)[0]
+    host = authority.rpartition("@")[2]
+    if host.startswith("["):
+        host = host[: host.find("]") + 1] if "]" in host else host
+    else:
+        host = host.partition(":")[0]
+    return host.lower(), path
 
 
 def derived_description(url: str) -> str:
