@@ -16,6 +16,7 @@ from harness.api.app import create_api_app
 from harness.api.webhook_ping import NOT_SUBSCRIBED
 from harness.api.webhooks import WEBHOOKS, enable_delivery
 from harness.config import HarnessConfig
+from harness.delivery import attempt
 from tests.delivery_support import SteppingClock, Target, closed_port, dispatcher_of
 from tests.support import GLOBEX_KEY, Api
 
@@ -151,3 +152,21 @@ async def test_the_control_api_still_queues_its_ping(make: Make, target: Target)
     assert set(queued.data) == {"webhookId", "event", "deliveryId"}
     await dispatcher_of(api).drain()
     assert target.events() == ["ping"]
+
+
+async def test_a_harness_error_while_sending_is_success_false_and_an_error_attempt(
+    make: Make, target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = await make()
+    hook_id = await _hook(api, target.url())
+
+    async def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("signing exploded")
+
+    monkeypatch.setattr(attempt, "post", broken)
+    reply = await api.post(f"/webhooks/{hook_id}/test")
+    assert reply.status == 200
+    assert reply.data["success"] is False
+    assert "harness error: RuntimeError: signing exploded; not retried" in reply.data["message"]
+    (logged,) = await _log(api)
+    assert logged["outcome"] == "error" and logged["statusCode"] is None
