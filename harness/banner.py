@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from harness.api.state import STORE
+from harness.api.state import CLOCK, STORE
 from harness.examples import example_interview_body
 
 if TYPE_CHECKING:
@@ -20,8 +20,13 @@ def demo_banner(run: Running) -> str:
     for company in run.api[STORE].companies.values():
         for api_key in company.api_keys:
             kind = "full access" if len(api_key.scopes) > 10 else "read-only"
-            lines.append(f"    {api_key.key}  {company.name} ({company.plan.value}, {kind})")
-            first_key = first_key or api_key.key
+            plan = company.plan.value if company.plan is not None else "no plan"
+            state = api_key.status(run.api[CLOCK].now())
+            if state != "ACTIVE":
+                kind = state.lower()
+            lines.append(f"    {api_key.key}  {company.name} ({plan}, {kind})")
+            if state == "ACTIVE":
+                first_key = first_key or api_key.key
     body = json.dumps(example_interview_body())
     lines += [
         "",

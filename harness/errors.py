@@ -8,7 +8,8 @@
     │   ├── InvalidJson               400 INVALID_JSON
     │   ├── BadRequest                400 BAD_REQUEST: the HTTP message itself is malformed
     │   ├── RequestTimeout            408 REQUEST_TIMEOUT: headers or body too slow to arrive
-    │   ├── InvalidApiKey             401 INVALID_API_KEY
+    │   ├── InvalidApiKey             401 INVALID_API_KEY (missing, unknown or expired)
+    │   ├── ApiKeySuspended           401 API_KEY_SUSPENDED, details = {suspendedAt, reason}
     │   ├── InsufficientPermissions   403 INSUFFICIENT_PERMISSIONS (names the scope)
     │   ├── AccessDenied              403 RESOURCE_ACCESS_DENIED
     │   ├── ForeignRequest            403 FOREIGN_HOST / FOREIGN_ORIGIN (harness.guard refused it)
@@ -108,6 +109,16 @@ class RequestTimeout(ApiError):
 class InvalidApiKey(ApiError):
     status = 401
     code = "INVALID_API_KEY"
+
+
+class ApiKeySuspended(ApiError):
+    status = 401
+    code = "API_KEY_SUSPENDED"
+
+    def __init__(self, suspended_at: str, reason: str) -> None:
+        super().__init__(
+            "This API key has been suspended", {"suspendedAt": suspended_at, "reason": reason}
+        )
 
 
 class InsufficientPermissions(ApiError):

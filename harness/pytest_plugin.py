@@ -6,7 +6,8 @@
 - ``instaview_config``: the :class:`~harness.config.HarnessConfig` of the session's harness;
   override it (session scope) in a ``conftest.py`` with ``HarnessConfig.for_tests(...)`` to
   change signing scheme, retry schedule, delivery modes and so on while every other field keeps
-  its fast test default.
+  its fast test default. Rate limits are counted and shown in the headers but never answered
+  429 unless it sets ``enforce_rate_limits=True`` (each test's reset clears the counters).
 
 One mock API and receiver run per session, on free loopback ports, in a background thread with
 their own event loop; each test gets a fresh world (``POST /_harness/reset``), no captures, no

@@ -44,7 +44,7 @@ async def test_world_shape(api: Api) -> None:
         assert set(company["billing"]) == {"minutesLimit", "minutesUsed"}
         assert company["phoneNumbers"]
         for key in company["apiKeys"]:
-            assert set(key) == {"key", "scopes"}
+            assert set(key) == {"id", "key", "scopes", "status"}
             assert key["key"].startswith(("sk_test_", "sk_live_"))
         full = [k for k in company["apiKeys"] if set(k["scopes"]) == ALL_SCOPES]
         assert full, "each company has a full-scope key"
@@ -56,11 +56,16 @@ async def test_world_shape(api: Api) -> None:
     assert all(s.startswith("read:") for s in acme_keys[ACME_READONLY_KEY])
 
 
-async def test_world_keys_work(api: Api) -> None:
+async def test_world_keys_work_while_active(api: Api) -> None:
     companies = (await api.get("/_harness/world")).data["companies"]
+    refused = {"SUSPENDED": "API_KEY_SUSPENDED", "EXPIRED": "INVALID_API_KEY"}
     for company in companies:
         for key in company["apiKeys"]:
-            assert (await api.as_key(key["key"]).get("/jobs")).status == 200
+            reply = await api.as_key(key["key"]).get("/jobs")
+            if key["status"] == "ACTIVE":
+                assert reply.status == 200
+            else:
+                assert (reply.status, reply.error["code"]) == (401, refused[key["status"]])
 
 
 async def test_reset_restores_the_seeded_world(api: Api) -> None:

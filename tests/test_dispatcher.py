@@ -92,7 +92,7 @@ async def test_is_test_interview_delivers_both_events_verified_by_the_official_l
 async def test_hex_scheme(make: Make, target: Target) -> None:
     api = await make(signing_scheme="hex")
     hook = await add_hook(api, target)
-    await api.post(f"/webhooks/{hook['id']}/test")
+    await api.post(f"/_harness/webhooks/{hook['id']}/test")
     await dispatcher_of(api).drain()
     (got,) = target.received
     key = bytes.fromhex(hook["signingSecret"])
@@ -109,7 +109,7 @@ async def test_hex_scheme(make: Make, target: Target) -> None:
 async def test_none_scheme_sends_no_signature(make: Make, target: Target) -> None:
     api = await make(signing_scheme="none")
     hook = await add_hook(api, target)
-    await api.post(f"/webhooks/{hook['id']}/test")
+    await api.post(f"/_harness/webhooks/{hook['id']}/test")
     await dispatcher_of(api).drain()
     (got,) = target.received
     assert not {"webhook-signature", "X-Instaview-Signature"} & set(got.headers)
@@ -121,7 +121,7 @@ async def test_retries_keep_the_delivery_id_and_refresh_timestamp_and_signature(
     api = await make()
     hook = await add_hook(api, target)
     target.script.extend([500, "redirect"])
-    await api.post(f"/webhooks/{hook['id']}/test")
+    await api.post(f"/_harness/webhooks/{hook['id']}/test")
     await dispatcher_of(api).drain()
 
     assert len(target.received) == 3
@@ -154,7 +154,7 @@ async def test_retry_delays_come_from_the_config(
     api = await make(retry_schedule=(0.05, 0.1, 0.2))
     hook = await add_hook(api, target, maxRetries=5)
     target.default = 503
-    await api.post(f"/webhooks/{hook['id']}/test")
+    await api.post(f"/_harness/webhooks/{hook['id']}/test")
     await dispatcher_of(api).drain()
     assert clock.sleeps == [0.05, 0.1, 0.2, 0.2, 0.2], "the last delay repeats"
     log = await attempts(api)
@@ -165,7 +165,7 @@ async def test_timeout_is_a_failure_and_is_retried(make: Make, target: Target) -
     api = await make()
     hook = await add_hook(api, target, timeoutMs=100)
     target.script.append("hang")
-    await api.post(f"/webhooks/{hook['id']}/test")
+    await api.post(f"/_harness/webhooks/{hook['id']}/test")
     await dispatcher_of(api).drain()
     log = await attempts(api)
     assert [(a["statusCode"], a["outcome"]) for a in log] == [
@@ -180,7 +180,7 @@ async def test_connection_refused_is_retried_then_failed(make: Make, clock: Step
     api = await make()
     url = f"http://127.0.0.1:{closed_port()}/hooks/x"
     hook = (await api.post("/webhooks", {"url": url, "events": ["ping"], "maxRetries": 2})).data
-    await api.post(f"/webhooks/{hook['id']}/test")
+    await api.post(f"/_harness/webhooks/{hook['id']}/test")
     await dispatcher_of(api).drain()
     log = await attempts(api)
     assert [(a["attempt"], a["statusCode"], a["outcome"]) for a in log] == [
@@ -233,7 +233,7 @@ async def test_circuit_opens_after_ten_failed_attempts_and_reset_closes_it(
     target.default = 500
     dispatcher = dispatcher_of(api)
     for _ in range(4):  # 4 + 4 + 2 attempts open the circuit; the 4th ping is skipped
-        await api.post(f"{path}/test")
+        await api.post(f"/_harness{path}/test")
         await dispatcher.drain()
     got = (await api.get(path)).data
     assert got["isActive"] is False
@@ -252,7 +252,7 @@ async def test_circuit_opens_after_ten_failed_attempts_and_reset_closes_it(
         None,
     )
     target.default = 204
-    await api.post(f"{path}/test")
+    await api.post(f"/_harness{path}/test")
     await dispatcher.drain()
     assert (await attempts(api))[-1]["outcome"] == "delivered"
 
@@ -260,7 +260,7 @@ async def test_circuit_opens_after_ten_failed_attempts_and_reset_closes_it(
 async def test_inactive_and_deleted_webhooks_record_skipped(make: Make, target: Target) -> None:
     api = await make()
     hook = await add_hook(api, target, isActive=False)
-    await api.post(f"/webhooks/{hook['id']}/test")
+    await api.post(f"/_harness/webhooks/{hook['id']}/test")
     await dispatcher_of(api).drain()
     assert target.received == []
     (skipped,) = await attempts(api)
@@ -398,7 +398,7 @@ async def test_reset_cancels_queued_work(make: Make, target: Target) -> None:
     api = await make(use_clock=clock)
     hook = await add_hook(api, target)
     target.script.append(500)
-    await api.post(f"/webhooks/{hook['id']}/test")
+    await api.post(f"/_harness/webhooks/{hook['id']}/test")
     await clock.sleeping.wait()  # a retry is waiting for the clock
     await api.post("/_harness/reset")
     await dispatcher_of(api).drain()

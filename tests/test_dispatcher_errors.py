@@ -53,7 +53,7 @@ async def test_a_header_aiohttp_refuses_makes_error_attempts_that_are_retried_th
     hook = await _ping_hook(api, target, maxRetries=2)
     # The API refuses such a value now; a webhook made before (or by a bug) may still hold one.
     api.client.app[WEBHOOKS].get(UUID(hook["id"])).headers = [("X-Bad", "a\x00b")]
-    sent = (await api.post(f"/webhooks/{hook['id']}/test")).data
+    sent = (await api.post(f"/_harness/webhooks/{hook['id']}/test")).data
     dispatcher = dispatcher_of(api)
     await dispatcher.drain()  # accounted for: the delivery ends, and drain does not raise
     log = await _attempts(api)
@@ -89,7 +89,7 @@ async def test_an_attempt_that_raised_once_is_delivered_on_the_retry(
         return real_sign(*args)
 
     monkeypatch.setattr(attempt_module, "sign", flaky_sign)
-    await api.post(f"/webhooks/{hook['id']}/test")
+    await api.post(f"/_harness/webhooks/{hook['id']}/test")
     await dispatcher_of(api).drain()
     log = await _attempts(api)
     assert [(a["attempt"], a["outcome"], a["error"]) for a in log] == [
@@ -103,7 +103,7 @@ async def test_error_attempts_count_towards_the_circuit(make: Make, target: Targ
     api = await make(circuit_threshold=2)
     hook = await _ping_hook(api, target, maxRetries=5)
     api.client.app[WEBHOOKS].get(UUID(hook["id"])).headers = [("X-Bad", "\x7f")]
-    await api.post(f"/webhooks/{hook['id']}/test")
+    await api.post(f"/_harness/webhooks/{hook['id']}/test")
     await dispatcher_of(api).drain()
     log = await _attempts(api)
     assert [a["outcome"] for a in log] == ["error", "error"]
@@ -123,7 +123,7 @@ async def test_a_bug_outside_an_attempt_still_leaves_an_error_attempt(
         real_record(self, *args)
 
     monkeypatch.setattr(Dispatcher, "_record", record)
-    sent = (await api.post(f"/webhooks/{hook['id']}/test")).data
+    sent = (await api.post(f"/_harness/webhooks/{hook['id']}/test")).data
     dispatcher = dispatcher_of(api)
     with pytest.raises(KeyError, match="bookkeeping broke"):  # a bug: drain says so
         await dispatcher.drain()

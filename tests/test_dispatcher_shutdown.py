@@ -50,7 +50,7 @@ def make_target(aiohttp_server: Any) -> MakeTarget:
 
 async def _pings(api: Api, url: str, count: int) -> list[str]:
     hook = (await api.post("/webhooks", {"url": url, "events": ["ping"]})).data
-    replies = [await api.post(f"/webhooks/{hook['id']}/test") for _ in range(count)]
+    replies = [await api.post(f"/_harness/webhooks/{hook['id']}/test") for _ in range(count)]
     return [r.data["deliveryId"] for r in replies]
 
 
@@ -120,7 +120,7 @@ async def test_queued_and_delayed_deliveries_are_abandoned_too(
     await slow.wait_for(1)
     dispatcher = dispatcher_of(api)
     dispatcher.modes.set(None, DeliveryModes(delay_ms=1000))
-    await api.post(f"/webhooks/{hook['id']}/test")  # held 1 s on a clock that never moves
+    await api.post(f"/_harness/webhooks/{hook['id']}/test")  # held 1 s on a clock that never moves
     abandoned = await dispatcher.close(grace_s=0)
     assert Counter((a.delivery.event.value, a.state) for a in abandoned) == {
         ("interview.completed", "in flight"): 1,
@@ -159,7 +159,7 @@ async def test_serve_on_sigterm_names_every_abandoned_delivery_and_exits_0(
                 async with http.post(f"{api}/webhooks", json=body) as made:
                     hook_id = (await made.json())["data"]["id"]
                 for _ in range(count):
-                    async with http.post(f"{api}/webhooks/{hook_id}/test") as sent:
+                    async with http.post(f"{api}/_harness/webhooks/{hook_id}/test") as sent:
                         ids.append((await sent.json())["data"]["deliveryId"])
         await slow.wait_for(10)
         await failing.wait_for(10)

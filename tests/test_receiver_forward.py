@@ -92,7 +92,7 @@ async def test_the_mocks_retries_follow_the_handlers_answers(
         enable_delivery(app)
         api = Api(await aiohttp_client(app))
         hook = await api.post("/webhooks", {"url": f"{receiver}/hooks/fw", "events": ["ping"]})
-        await api.post(f"/webhooks/{hook.data['id']}/test")
+        await api.post(f"/_harness/webhooks/{hook.data['id']}/test")
         await dispatcher_of(api).drain()
         log = (await api.get("/_harness/deliveries")).data["items"]
         async with aiohttp.ClientSession() as session:

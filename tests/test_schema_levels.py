@@ -132,10 +132,16 @@ def test_the_strict_level_refuses_what_the_harness_never_sends() -> None:
         "jobIds": [],
         "status": "APPLIED",
         "metadata": {},
+        "overallRating": None,
+        "analysisCount": 0,
+        "interviewCount": 0,
         "createdAt": "2026-01-15T09:30:00.000Z",
         "updatedAt": "2026-01-15T09:30:00.000Z",
     }
     assert SCHEMAS.verdict(candidate, "candidate", strict=True) == []
+    uncounted = {k: v for k, v in candidate.items() if k != "interviewCount"}
+    [missing] = SCHEMAS.verdict(uncounted, "candidate", strict=True)
+    assert (missing.keyword, missing.level) == ("required", "strict")
     with_links = {**candidate, "links": {"interviews": "/candidates/x/interviews"}}
     assert SCHEMAS.verdict(with_links, "candidate") == []
     [found] = SCHEMAS.verdict(with_links, "candidate", strict=True)

@@ -18,7 +18,7 @@ from tests.wire import DOCUMENT_PATHS, ROUTES, WireViolation, check_wire, route_
 
 SCHEMAS = default_schemas()
 OWN = [n for n in SCHEMAS.names if not n.startswith("events/")]
-EVENTS = [e.value for e in enums.EventType]
+EVENTS = [e.value for e in enums.EMITTED_EVENTS]
 
 
 def _refs(node: Any) -> Iterator[str]:

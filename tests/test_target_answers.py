@@ -65,7 +65,7 @@ async def test_the_dispatcher_reads_a_targets_answer_up_to_the_cap(
     enable_delivery(app, None)
     api = Api(await aiohttp_client(app))
     hook = await api.post("/webhooks", {"url": f"{base}/hooks/t", "events": ["ping"]})
-    await api.post(f"/webhooks/{hook.data['id']}/test")
+    await api.post(f"/_harness/webhooks/{hook.data['id']}/test")
     await dispatcher_of(api).drain()
     [attempt] = (await api.get("/_harness/deliveries")).data["items"]
     assert (attempt["outcome"], attempt["statusCode"]) == ("delivered", 200)

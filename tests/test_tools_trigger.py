@@ -13,7 +13,7 @@ import standardwebhooks
 
 from harness.cli import main
 from harness.delivery.signing import whsec
-from harness.domain.enums import EventType
+from harness.domain.enums import EMITTED_EVENTS, EventType
 from harness.errors import ConfigError
 from harness.schemas import default_schemas
 from harness.tools.corpus import WEBHOOK_FIXTURES, read_json
@@ -22,7 +22,7 @@ from harness.tools.trigger import build_event, parse_override, trigger
 from tests.tools_handlers import SECRET, handler_app, received
 
 
-@pytest.mark.parametrize("event", list(EventType), ids=str)
+@pytest.mark.parametrize("event", EMITTED_EVENTS, ids=str)
 def test_every_event_builds_fresh_and_schema_clean(event: EventType) -> None:
     now = datetime(2026, 3, 1, 12, tzinfo=UTC)
     doc = build_event(event.value, now=now)
@@ -96,6 +96,12 @@ def test_event_names_and_unknown_events() -> None:
     assert build_event("2")["event"] == "ping"
     with pytest.raises(ConfigError, match="unknown event"):
         build_event("interview.paused")
+
+
+@pytest.mark.parametrize("event", ["SOURCING_COMPLETED", "enrich.failed"])
+def test_subscription_only_events_cannot_be_triggered(event: str) -> None:
+    with pytest.raises(ConfigError, match="never sends it"):
+        build_event(event)
 
 
 async def test_trigger_sends_a_signed_event(aiohttp_server: Any) -> None:

@@ -2,7 +2,8 @@
 
 A request gets the answer its file says: accepted, or refused as a line of docs/decisions.md
 says (the test pins that refusal). A response, error or event passes the vendor level of the
-schema it names and ``instaview-harness validate``. A pending example waits for issue 9 item 4.
+schema it names and ``instaview-harness validate``. A pending example (none today) is one
+whose endpoint the harness does not serve.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from harness.domain.enums import EventType
+from harness.domain.enums import EMITTED_EVENTS
 from harness.schemas import default_schemas
 from harness.tools import make_fixtures
 from harness.tools.corpus import WEBHOOK_FIXTURES, read_json
@@ -35,7 +35,7 @@ def test_make_fixtures_check_mode(tmp_path: Path) -> None:
 
 
 def test_every_event_type_has_a_canonical_fixture() -> None:
-    for event in EventType:
+    for event in EMITTED_EVENTS:
         doc = read_json(WEBHOOK_FIXTURES / f"{event.value}.json")
         assert doc["event"] == event.value
 

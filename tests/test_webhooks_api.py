@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from harness.api.webhooks import WEBHOOKS
-from tests.support import ACME_READONLY_KEY, GLOBEX_ID, GLOBEX_KEY, MISSING_ID, Api
+from tests.support import (
+    ACME_ID,
+    ACME_KEY,
+    ACME_READONLY_KEY,
+    GLOBEX_ID,
+    GLOBEX_KEY,
+    MISSING_ID,
+    Api,
+)
 
 LOCAL = "http://127.0.0.1:9/hooks/mine"
 
@@ -174,7 +182,36 @@ EVERY_EVENT = [
     "interview.completed",
     "interview.failed",
     "interview.started",
+    "sourcing.completed",
+    "sourcing.failed",
+    "enrich.completed",
+    "enrich.failed",
 ]
+
+
+@pytest.mark.parametrize(
+    ("spelling", "name"),
+    [
+        ("SOURCING_COMPLETED", "sourcing.completed"),
+        ("SOURCING_FAILED", "sourcing.failed"),
+        ("ENRICH_COMPLETED", "enrich.completed"),
+        ("ENRICH_FAILED", "enrich.failed"),
+        ("enrich.failed", "enrich.failed"),
+    ],
+)
+async def test_the_sourcing_and_enrichment_events_can_be_subscribed_to(
+    api: Api, spelling: str, name: str
+) -> None:
+    created = await api.post("/webhooks", hook_body(events=[spelling]))
+    assert created.status == 201, created.body
+    assert created.data["events"] == [name]
+    patched = await api.patch(f"/webhooks/{created.data['id']}", {"events": ["ping", spelling]})
+    assert patched.data["events"] == ["ping", name]
+
+
+async def test_the_newer_events_have_no_number(api: Api) -> None:
+    reply = await api.post("/webhooks", hook_body(events=[6]))
+    assert (reply.status, reply.fields) == (400, ["events.0"]), reply.body
 
 
 async def test_star_subscribes_to_every_event_on_create_patch_and_the_control_api(
@@ -299,9 +336,11 @@ async def test_scopes(api: Api) -> None:
     assert (await api.get("/webhooks", key="sk_test_nope")).status == 401
 
 
-async def test_ping_requires_a_ping_subscription(api: Api) -> None:
+async def test_the_control_apis_ping_requires_a_ping_subscription(api: Api) -> None:
+    # The vendor's POST /webhooks/{id}/test answers 200 success false instead
+    # (tests/test_webhook_test_endpoint.py); the control API's queued ping refuses.
     hook_id = (await api.post("/webhooks", hook_body())).data["id"]
-    reply = await api.post(f"/webhooks/{hook_id}/test")
+    reply = await api.post(f"/_harness/webhooks/{hook_id}/test")
     assert reply.status == 400
     assert reply.fields == ["events"]
     assert "ping" in reply.error["message"]
@@ -320,3 +359,32 @@ async def test_reset_circuit_answers_the_webhook(api: Api) -> None:
 async def test_an_empty_list_parameter_is_a_400_naming_it(api: Api, name: str) -> None:
     reply = await api.get(f"/webhooks?{name}=")
     assert (reply.status, reply.error["code"], reply.fields) == (400, "VALIDATION_ERROR", [name])
+
+
+async def test_list_filters_by_the_keys_own_company_and_refuses_others(api: Api) -> None:
+    made = (await api.post("/webhooks", hook_body())).data
+    own = await api.get(f"/webhooks?companyId={ACME_ID}")
+    assert [h["id"] for h in own.data["items"]] == [
+        h["id"] for h in (await api.get("/webhooks")).data["items"]
+    ]
+    assert made["id"] in [h["id"] for h in own.data["items"]]
+    foreign = await api.get(f"/webhooks?companyId={GLOBEX_ID}")
+    assert (foreign.status, foreign.error["code"]) == (403, "RESOURCE_ACCESS_DENIED")
+    unknown = await api.get(f"/webhooks?companyId={MISSING_ID}")
+    assert (unknown.status, unknown.error["details"]["resourceType"]) == (404, "Company")
+    bad = await api.get("/webhooks?companyId=acme")
+    assert (bad.status, bad.fields) == (400, ["companyId"])
+    globex = await api.as_key(GLOBEX_KEY).get(f"/webhooks?companyId={GLOBEX_ID}")
+    assert made["id"] not in [h["id"] for h in globex.data["items"]]
+
+
+async def test_a_webhook_names_the_key_that_created_it(api: Api) -> None:
+    world = (await api.get("/_harness/world")).data["companies"]
+    key_ids = {k["key"]: k["id"] for c in world for k in c["apiKeys"]}
+    made = (await api.post("/webhooks", hook_body())).data
+    assert made["apiKeyId"] == key_ids[ACME_KEY]
+    assert (await api.get(f"/webhooks/{made['id']}")).data["apiKeyId"] == key_ids[ACME_KEY]
+    other = (await api.as_key(GLOBEX_KEY).post("/webhooks", hook_body())).data
+    assert other["apiKeyId"] == key_ids[GLOBEX_KEY]
+    control = (await api.post("/_harness/webhooks", hook_body())).data
+    assert control["apiKeyId"] is None  # made by no key

@@ -30,6 +30,7 @@ ROUTES: tuple[tuple[str, str, str | None], ...] = (
             ("DELETE", f"/{res}s/{_ID}", "deleted"),
         )
     ),
+    ("POST", "/jobs/url", "job-from-url-answer"),
     ("POST", "/interviews", "interview"),
     ("GET", "/interviews", "interview-list"),
     ("GET", f"/interviews/{_ID}", "interview"),
@@ -57,7 +58,7 @@ ROUTES: tuple[tuple[str, str, str | None], ...] = (
     ("GET", "/_harness/deliveries", "deliveries"),
     ("POST", "/_harness/webhooks", "webhook-created"),
     ("GET", "/_harness/webhooks", "harness-webhooks"),
-    ("POST", f"/_harness/webhooks/{_ID}/test", "webhook-test"),
+    ("POST", f"/_harness/webhooks/{_ID}/test", "ping-queued"),
     ("POST", f"/_harness/webhooks/{_ID}/reset-circuit", "webhook"),
     ("POST", f"/_harness/webhooks/{_ID}/modes", "delivery-modes"),
     ("POST", "/_harness/modes", "delivery-modes"),

@@ -20,8 +20,10 @@ from . import (
     deliveries,
     injection,
     interviews,
+    job_url,
     journal,
     openapi,
+    webhook_ping,
     webhooks,
 )
 from .agents import AGENTS
@@ -70,11 +72,13 @@ def create_api_app(
     control.reset_world(app)
     for resource in (CANDIDATES, JOBS, AGENTS):
         resource.register(app)
+    job_url.register(app)
     interviews.register(app)
     call_attempts.register(app)
     billing.register(app)
     control.register(app)
     webhooks.register(app)
+    webhook_ping.register(app)
     deliveries.register(app)
     injection.register(app)
     journal.register(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
 from aiohttp import web
@@ -73,6 +74,24 @@ def _filter(request: web.Request) -> Callable[[Any], bool]:
     return keep
 
 
+def render(store: Store, candidate: Candidate) -> dict[str, Any]:
+    """The candidate with what its interviews say, counted when it is read (so always true):
+    ``interviewCount`` its interviews that are not deleted (any status, tests included),
+    ``analysisCount`` those with an analysis, ``overallRating`` the mean of their analyses'
+    ``general.overallRating`` rounded half up, null while there is none."""
+    body = candidate.wire()
+    interviews = [
+        i for i in store.interviews.values() if i.candidate_id == candidate.id and not i.deleted
+    ]
+    ratings = [i.analysis.general.overall_rating for i in interviews if i.analysis is not None]
+    body["interviewCount"] = len(interviews)
+    body["analysisCount"] = len(ratings)
+    body["overallRating"] = (
+        int(Fraction(sum(ratings), len(ratings)) + Fraction(1, 2)) if ratings else None
+    )
+    return body
+
+
 CANDIDATES: Resource[Candidate] = Resource(
     path="candidates",
     table=lambda s: s.candidates,
@@ -83,4 +102,5 @@ CANDIDATES: Resource[Candidate] = Resource(
     check=check_candidate,
     list_filter=_filter,
     to_fields=to_fields,
+    render=render,
 )

@@ -53,14 +53,23 @@ async def health(request: web.Request) -> web.Response:
 async def world(request: web.Request) -> web.Response:
     _loopback_only(request)
     companies: list[dict[str, Any]] = []
+    now = request.app[CLOCK].now()
     for c in request.app[STORE].companies.values():
         companies.append(
             {
                 "id": str(c.id),
                 "name": c.name,
-                "plan": c.plan.value,
+                "plan": c.plan.value if c.plan is not None else None,
                 "billing": {"minutesLimit": c.minutes_limit, "minutesUsed": c.minutes_used},
-                "apiKeys": [{"key": k.key, "scopes": sorted(k.scopes)} for k in c.api_keys],
+                "apiKeys": [
+                    {
+                        "id": str(k.id),
+                        "key": k.key,
+                        "scopes": sorted(k.scopes),
+                        "status": k.status(now),
+                    }
+                    for k in c.api_keys
+                ],
                 "phoneNumbers": [str(p) for p in c.phone_numbers],
             }
         )

@@ -36,7 +36,8 @@ from .control import _loopback_only
 from .envelope import created, ok
 from .pagination import cursor_query
 from .state import CLOCK, STORE
-from .webhooks import DISPATCHER, WEBHOOKS, WebhookCreate, new_webhook, send_ping
+from .webhook_ping import queue_ping
+from .webhooks import DISPATCHER, WEBHOOKS, WebhookCreate, new_webhook
 
 
 class WebhookSecret(BaseModel):
@@ -118,7 +119,7 @@ async def ping(request: web.Request) -> web.Response:
     hook = request.app[WEBHOOKS].get(hook_id)
     if hook is None:
         raise NotFound("Webhook", str(hook_id))
-    return ok(request, send_ping(request, hook))
+    return ok(request, queue_ping(request, hook))
 
 
 async def set_secret(request: web.Request) -> web.Response:

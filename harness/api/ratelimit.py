@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from harness.clock import Clock
-from harness.domain.enums import PLAN_RATE_LIMITS, Plan
+from harness.domain.enums import DEFAULT_RATE_LIMITS, PLAN_RATE_LIMITS, Plan
 from harness.errors import RateLimited
 
 
@@ -39,9 +39,10 @@ class RateLimiter:
     enforce: bool = False
     counters: dict[str, _Counter] = field(default_factory=dict)
 
-    def hit(self, key: str, plan: Plan) -> dict[str, str]:
-        """Counts one request; returns the headers. Raises 429 when enforcing and over a limit."""
-        per_minute, per_hour = PLAN_RATE_LIMITS[plan]
+    def hit(self, key: str, plan: Plan | None) -> dict[str, str]:
+        """Counts one request; returns the headers. Raises 429 when enforcing and over a limit.
+        A company without a plan has the vendor's default limits (60/min, 2,000/h)."""
+        per_minute, per_hour = DEFAULT_RATE_LIMITS if plan is None else PLAN_RATE_LIMITS[plan]
         counter = self.counters.get(key)
         if counter is None:
             counter = _Counter(_Window(60, per_minute), _Window(3600, per_hour))

@@ -33,6 +33,13 @@ R = TypeVar("R", bound=Record)
 Check = Callable[[Store, Company, BaseModel, Any, datetime], None]
 #: Builds a list filter from the query string.
 Filter = Callable[[web.Request], Callable[[Any], bool] | None]
+#: Renders a record for the wire; the store gives what the record does not hold itself.
+Render = Callable[[Store, Any], dict[str, Any]]
+
+
+def own_wire(store: Store, record: Record) -> dict[str, Any]:
+    """A record as it renders itself (the default :data:`Render`)."""
+    return record.wire()
 
 
 @dataclass
@@ -48,6 +55,7 @@ class Resource(Generic[R]):
     list_filter: Filter
     #: Turns a body into record fields (folds aliases such as a deprecated ``jobId``).
     to_fields: Callable[[BaseModel, R | None], dict[str, Any]]
+    render: Render = own_wire
     scope_suffix: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -75,18 +83,20 @@ class Resource(Generic[R]):
         }
         record = self.record.model_validate({**stamp, **fields})
         self.table(store)[record.id] = record
-        return created(request, record.wire())
+        return created(request, self.render(store, record))
 
     async def get(self, request: web.Request) -> web.Response:
         company = authenticate(request, f"read:{self.scope_suffix}")
-        record = self.table(request.app[STORE]).owned(path_uuid(request), company)
-        return ok(request, record.wire())
+        store = request.app[STORE]
+        record = self.table(store).owned(path_uuid(request), company)
+        return ok(request, self.render(store, record))
 
     async def list(self, request: web.Request) -> web.Response:
         company = authenticate(request, f"read:{self.scope_suffix}")
         keep = self.list_filter(request)
-        items = self.table(request.app[STORE]).visible(company, keep)
-        return ok(request, page_of(request, items, lambda r: r.wire()))
+        store = request.app[STORE]
+        items = self.table(store).visible(company, keep)
+        return ok(request, page_of(request, items, lambda r: self.render(store, r)))
 
     async def patch(self, request: web.Request) -> web.Response:
         company = authenticate(request, f"write:{self.scope_suffix}")
@@ -104,7 +114,7 @@ class Resource(Generic[R]):
         changes = self.to_fields(body, record)
         merged = self.record.model_validate({**record.model_dump(), **changes, "updated_at": now})
         self.table(store)[resource_id] = merged
-        return ok(request, merged.wire())
+        return ok(request, self.render(store, merged))
 
     async def delete(self, request: web.Request) -> web.Response:
         company = authenticate(request, f"delete:{self.scope_suffix}")

@@ -1,8 +1,10 @@
 """``/webhooks``: configure where events go (contract section 4), and the dispatcher's wiring.
 
 Events are accepted dotted, UPPER_SNAKE or by number and answered dotted. A key's webhooks
-always belong to its company (an optional ``companyId`` must be that company); global webhooks
-come from the control API (``POST /_harness/webhooks``). Targets must be loopback unless the
+always belong to its company (an optional ``companyId`` must be that company, on create and as
+the ``GET /webhooks?companyId=`` filter: another company's is 403, an unknown one 404) and name
+the key that made them (``apiKeyId``); global webhooks come from the control API
+(``POST /_harness/webhooks``) and are never listed to a key. Targets must be loopback unless the
 server allows remote webhooks. ``maxRetries``, ``timeoutMs`` and ``isActive`` may be sent on
 create and patch (harness extension).
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from aiohttp import web
@@ -44,8 +46,8 @@ from harness.domain.numbers import JsonInt
 from harness.errors import AccessDenied, NotFound, ValidationFailed
 
 from . import control
-from .auth import authenticate
-from .body import path_uuid, read_model
+from .auth import API_KEY, authenticate
+from .body import path_uuid, query_uuid, read_model
 from .envelope import created, ok
 from .pagination import page_of
 from .routing import add_route
@@ -176,7 +178,12 @@ def _check_url(request: web.Request, url: str) -> None:
         raise ValidationFailed.one("url", problem)
 
 
-def new_webhook(request: web.Request, body: WebhookCreate, company_id: UUID | None) -> Webhook:
+def new_webhook(
+    request: web.Request,
+    body: WebhookCreate,
+    company_id: UUID | None,
+    api_key_id: UUID | None = None,
+) -> Webhook:
     """Validate and store a webhook from a create body (shared with the control API)."""
     _check_url(request, body.url)
     return request.app[WEBHOOKS].create(
@@ -190,10 +197,22 @@ def new_webhook(request: web.Request, body: WebhookCreate, company_id: UUID | No
         is_active=body.is_active,
         max_retries=body.max_retries,
         timeout_ms=body.timeout_ms,
+        api_key_id=api_key_id,
     )
 
 
-def _owned(request: web.Request, company: Company) -> Webhook:
+def _company_query(request: web.Request, company: Company) -> None:
+    """``?companyId=``: the key's own company (its webhooks are all of them), else 403 for
+    another company's and 404 for an unknown one; a key never sees another company's."""
+    wanted = query_uuid(request, "companyId")
+    if wanted is None or wanted == company.id:
+        return
+    if wanted in request.app[STORE].companies:
+        raise AccessDenied("Company", str(wanted))
+    raise NotFound("Company", str(wanted))
+
+
+def owned(request: web.Request, company: Company) -> Webhook:
     hook_id = path_uuid(request)
     hook = request.app[WEBHOOKS].get(hook_id)
     if hook is None:
@@ -210,24 +229,25 @@ async def create(request: web.Request) -> web.Response:
         if body.company_id in request.app[STORE].companies:
             raise AccessDenied("Company", str(body.company_id))
         raise NotFound("Company", str(body.company_id))
-    hook = new_webhook(request, body, company.id)
+    hook = new_webhook(request, body, company.id, request[API_KEY].id)
     return created(request, hook.wire(with_secret=True))
 
 
 async def list_(request: web.Request) -> web.Response:
     company = authenticate(request, "read:webhooks")
+    _company_query(request, company)
     hooks = request.app[WEBHOOKS].of_company(company.id)
     return ok(request, page_of(request, hooks, lambda h: h.wire()))
 
 
 async def get(request: web.Request) -> web.Response:
     company = authenticate(request, "read:webhooks")
-    return ok(request, _owned(request, company).wire())
+    return ok(request, owned(request, company).wire())
 
 
 async def patch(request: web.Request) -> web.Response:
     company = authenticate(request, "write:webhooks")
-    hook = _owned(request, company)
+    hook = owned(request, company)
     body = await read_model(request, WebhookPatch)
     sent = body.model_fields_set
     if body.url is not None:
@@ -256,30 +276,14 @@ async def patch(request: web.Request) -> web.Response:
 
 async def delete(request: web.Request) -> web.Response:
     company = authenticate(request, "write:webhooks")
-    hook = _owned(request, company)
+    hook = owned(request, company)
     request.app[WEBHOOKS].remove(hook.id)
     return web.Response(status=204)
 
 
-async def test(request: web.Request) -> web.Response:
-    company = authenticate(request, "write:webhooks")
-    hook = _owned(request, company)
-    return ok(request, send_ping(request, hook))
-
-
-def send_ping(request: web.Request, hook: Webhook) -> dict[str, Any]:
-    if not hook.subscribes(EventType.PING):
-        raise ValidationFailed.one(
-            "events", "the webhook does not subscribe to ping; add it to events first"
-        )
-    data = {"webhookId": str(hook.id), "message": "Test event from the Instaview harness"}
-    delivery_id = request.app[DISPATCHER].send(hook, EventType.PING, data)
-    return {"webhookId": str(hook.id), "event": "ping", "deliveryId": str(delivery_id)}
-
-
 async def reset_circuit(request: web.Request) -> web.Response:
     company = authenticate(request, "write:webhooks")
-    hook = _owned(request, company)
+    hook = owned(request, company)
     hook.close_circuit(request.app[CLOCK].now())
     return ok(request, hook.wire())
 
@@ -308,7 +312,6 @@ def register(app: web.Application) -> None:
     add_route(app, "GET", "/webhooks/{id}", get)
     add_route(app, "PATCH", "/webhooks/{id}", patch)
     add_route(app, "DELETE", "/webhooks/{id}", delete)
-    add_route(app, "POST", "/webhooks/{id}/test", test)
     add_route(app, "POST", "/webhooks/{id}/reset-circuit", reset_circuit)
 
 

@@ -200,6 +200,22 @@ class Dispatcher:
             self._enqueue(key, delivery)
         return delivery_id
 
+    async def send_now(
+        self, hook: Webhook, event: EventType, data: dict[str, Any]
+    ) -> tuple[UUID, attempt.Attempt]:
+        """One attempt of a fresh delivery to ``hook``, awaited (``POST /webhooks/{id}/test``):
+        no queue, no retry, no injected mode, the circuit's counters untouched; the attempt is
+        logged (``delivered``, ``failed`` or ``error``) like any other."""
+        delivery_id = uuid4()
+        body = envelope(event, delivery_id, iso(self.clock.now()), data)
+        delivery = Delivery(delivery_id, hook.id, event, None, body, (), 0)
+        status, latency, error, truncated, raised = await self._guarded_attempt(hook, delivery)
+        if raised and error is not None:
+            error += "; not retried"
+        outcome: Outcome = "error" if raised else "delivered" if error is None else "failed"
+        self._record(delivery, 1, hook.url, status, latency, error, outcome, truncated)
+        return delivery_id, attempt.Attempt(status, latency or 0.0, error, truncated)
+
     def _enqueue(self, key: LaneKey, delivery: Delivery) -> None:
         if self._closing:
             log.warning("shutdown: %s", Abandoned(delivery, "queued", 0).line())

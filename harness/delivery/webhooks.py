@@ -153,6 +153,9 @@ class Webhook:
     timeout_ms: int = DEFAULT_TIMEOUT_MS
     consecutive_failures: int = 0
     circuit_opened_at: datetime | None = None
+    #: The key that created it (the vendor's ``apiKeyId``); None for the world's webhooks and
+    #: the control API's.
+    api_key_id: UUID | None = None
 
     def subscribes(self, event: EventType) -> bool:
         return event in self.events
@@ -188,6 +191,7 @@ class Webhook:
     def wire(self, *, with_secret: bool = False) -> dict[str, Any]:
         body: dict[str, Any] = {
             "id": str(self.id),
+            "apiKeyId": str(self.api_key_id) if self.api_key_id else None,
             "companyId": str(self.company_id) if self.company_id else None,
             "url": self.url,
             "name": self.name,

@@ -166,9 +166,27 @@ class EventType(StrEnum):
     INTERVIEW_COMPLETED = "interview.completed"
     INTERVIEW_FAILED = "interview.failed"
     INTERVIEW_STARTED = "interview.started"
+    #: The sourcing and enrichment events (docs.instaview.sk, api-reference/webhooks/create-webhook
+    #: lists them UPPER_SNAKE; guides/resources/sourcing names ``sourcing.failed`` dotted): a
+    #: webhook may subscribe to them; the harness has no sourcing API and never sends them.
+    SOURCING_COMPLETED = "sourcing.completed"
+    SOURCING_FAILED = "sourcing.failed"
+    ENRICH_COMPLETED = "enrich.completed"
+    ENRICH_FAILED = "enrich.failed"
 
 
-#: The vendor's numeric codes for events, in its order.
+#: The events the harness emits (each has a payload builder, a schema and a fixture).
+EMITTED_EVENTS: tuple[EventType, ...] = (
+    EventType.ANALYSIS_COMPLETED,
+    EventType.ANALYSIS_FAILED,
+    EventType.PING,
+    EventType.INTERVIEW_COMPLETED,
+    EventType.INTERVIEW_FAILED,
+    EventType.INTERVIEW_STARTED,
+)
+
+
+#: The vendor's numeric codes for events, in its order (the newer events have none).
 EVENT_NUMBERS: tuple[EventType, ...] = (
     EventType.ANALYSIS_COMPLETED,
     EventType.ANALYSIS_FAILED,
@@ -185,6 +203,10 @@ class Plan(StrEnum):
     BUSINESS = "BUSINESS"
     SCALE = "SCALE"
 
+
+#: Requests per minute and per hour, per key, for a company without a plan (the vendor's
+#: default, docs.instaview.sk/guides/rate-limiting).
+DEFAULT_RATE_LIMITS: tuple[int, int] = (60, 2000)
 
 #: Requests per minute and per hour, per key, by plan.
 PLAN_RATE_LIMITS: dict[Plan, tuple[int, int]] = {

@@ -31,7 +31,8 @@ from harness.domain.requests import LanguageRequirement, Location, Salary
 
 
 class Record(BaseModel):
-    """A stored resource. ``company_id`` and ``deleted_at`` never cross the wire."""
+    """A stored resource. ``deleted_at`` never crosses the wire, nor ``company_id`` unless the
+    type shows it (jobs and agents do)."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
@@ -55,14 +56,31 @@ class Record(BaseModel):
 
 
 class ApiKey(BaseModel):
+    """A key of the world. ``id`` is the vendor's ``apiKeyId`` (on the webhooks it creates);
+    a key is refused with ``API_KEY_SUSPENDED`` from ``suspended_at`` on, and with
+    ``INVALID_API_KEY`` from ``expires_at`` on (docs.instaview.sk/guides/error-handling)."""
+
+    id: UUID
     key: str
     scopes: frozenset[str]
+    suspended_at: datetime | None = None
+    suspended_reason: str | None = None
+    expires_at: datetime | None = None
+
+    def status(self, now: datetime) -> str:
+        """``ACTIVE``, ``SUSPENDED`` or ``EXPIRED`` at ``now`` (suspension wins)."""
+        if self.suspended_at is not None and self.suspended_at <= now:
+            return "SUSPENDED"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "EXPIRED"
+        return "ACTIVE"
 
 
 class Company(BaseModel):
     id: UUID
     name: str
-    plan: Plan
+    #: None: no subscription plan, the vendor's default rate limits (60/min, 2,000/h).
+    plan: Plan | None
     minutes_limit: int | None
     minutes_used: int = 0
     api_keys: list[ApiKey]
@@ -90,11 +108,16 @@ class Candidate(Record):
         return body
 
 
+#: Jobs and agents show their ``companyId`` (docs.instaview.sk/guides/resources/jobs, agents).
+_SHOWS_COMPANY: frozenset[str] = frozenset({"deleted_at"})
+
+
 class Job(Record):
     title: str
     description: str
     status: JobStatus = JobStatus.OPEN
     job_url: str | None = None
+    description_url: str | None = None
     benefits: str | None = None
     required_skills: list[str] = Field(default_factory=list)
     nice_to_have_skills: list[str] = Field(default_factory=list)
@@ -105,6 +128,8 @@ class Job(Record):
     location: Location | None = None
     salary: Salary | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+    _hidden: ClassVar[frozenset[str]] = _SHOWS_COMPANY
 
 
 class Agent(Record):
@@ -120,6 +145,8 @@ class Agent(Record):
     cefr_level: Proficiency | None = None
     background_sound: BackgroundSound = BackgroundSound.OFFICE
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+    _hidden: ClassVar[frozenset[str]] = _SHOWS_COMPANY
 
 
 class AnalysisGeneral(BaseModel):

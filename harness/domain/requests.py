@@ -282,6 +282,8 @@ class Salary(WireModel):
 
 class JobFields(WireModel):
     job_url: Url | None = None
+    #: Where the job's description is published (the vendor's update-job example sends it).
+    description_url: Url | None = None
     benefits: Text5000 | None = None
     required_skills: Annotated[list[Skill], Field(max_length=10)] | None = None
     nice_to_have_skills: Annotated[list[Skill], Field(max_length=10)] | None = None

@@ -14,7 +14,9 @@
   id it answers (``/jobs`` → ``/jobs/{id}``, ``/interviews`` → ``/_harness/interviews/{id}/...``;
   not to those that need a second id, such as ``.../call-attempts/{attemptId}``); an action on a
   resource (``POST /webhooks/{id}/test``, ``POST /interviews/{id}/call-attempts``) links to the
-  resource's GET with the id of its own path.
+  resource's GET with the id of its own path; a create below its collection says which
+  (``x-collection: /jobs``) and where its answer holds the id (``x-id-at: /data/id``),
+  extensions the served document drops.
 """
 
 from __future__ import annotations
@@ -189,10 +191,14 @@ def _success(op: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _links(doc: dict[str, Any], style: str) -> None:
-    pointer = "$response.body#/id" if style == "bare" else "$response.body#/data/id"
+    base = "$response.body#" if style == "bare" else "$response.body#/data"
     operations = _operations(doc)
     for path, method, op in operations:
         answer = _success(op)
+        # A create below its collection (POST /jobs/url) names it, and where its answer holds
+        # the new id: authored as x-collection and x-id-at, never served.
+        collection = op.pop("x-collection", path)
+        pointer = base + op.pop("x-id-at", "/id")
         if method != "post" or answer is None:
             continue
         links: dict[str, Any] = {}
@@ -205,6 +211,8 @@ def _links(doc: dict[str, Any], style: str) -> None:
                         "operationId": target,
                         "parameters": {"id": "$request.path.id"},
                     }
+        if "{" not in path:
+            path = collection
         prefixes = () if "{" in path else (path + "/{id}", _CONTROL + path + "/{id}")
         for other_path, other_method, other in operations:
             target = other["operationId"]

@@ -89,7 +89,9 @@ class HarnessClient:
         for company in world["companies"]:
             slug = _slug(company["name"], set(self.company_ids))
             self.company_ids[slug] = company["id"]
-            keys = company["apiKeys"]
+            keys = [k for k in company["apiKeys"] if k.get("status", "ACTIVE") == "ACTIVE"]
+            if not keys:
+                continue
             most = max(len(k["scopes"]) for k in keys)
             full = [k["key"] for k in keys if len(k["scopes"]) == most]
             self.keys[slug] = full[0]

@@ -16,6 +16,7 @@ from uuid import uuid4
 
 from harness.clock import iso
 from harness.delivery.webhooks import parse_event
+from harness.domain.enums import EMITTED_EVENTS
 from harness.errors import ConfigError
 from harness.tools.corpus import WEBHOOK_FIXTURES, webhook_fixture
 from harness.tools.replay import SendResult
@@ -75,9 +76,15 @@ def build_event(
     """The fixture of ``event`` with a fresh ``deliveryId`` and ``timestamp``, the test/live
     switch applied to ``data.isTest`` and ``data.metadata.isTest``, then the overrides."""
     try:
-        name = parse_event(event).value
+        parsed = parse_event(event)
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
+    if parsed not in EMITTED_EVENTS:
+        raise ConfigError(
+            f"{parsed.value} can be subscribed to, but the harness never sends it and has no "
+            "payload for it (the vendor documents none)"
+        )
+    name = parsed.value
     doc = copy.deepcopy(webhook_fixture(name, directory))
     doc["deliveryId"] = str(uuid4())
     doc["timestamp"] = iso(now or datetime.now(UTC))
