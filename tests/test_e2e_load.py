@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
+import pytest
+
 from tests.e2e_support import harness
 from tests.support import full_inline_body
 
@@ -13,6 +15,8 @@ INTERVIEWS = 2000
 CLIENTS = 50
 
 
+# About 35 s alone; a shared machine (CI beside other jobs) has taken it past the suite's 60 s.
+@pytest.mark.timeout(240)
 async def test_two_thousand_interviews_from_fifty_clients_give_four_thousand_captures() -> None:
     async with harness(retry_schedule=(0.05, 0.1, 0.2)) as h:
         queue: asyncio.Queue[int] = asyncio.Queue()
