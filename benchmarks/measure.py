@@ -144,8 +144,15 @@ def drained(target: Running, captures: int) -> None:
 
 def verdicts(receiver: str) -> tuple[int, int]:
     """(captures, of which signed validly and without a schema error), every check settled."""
-    items = _get_json(f"{receiver}/events?limit=1000000", timeout=120)["items"]
-    assert isinstance(items, list)
+    items: list[dict[str, object]] = []
+    page = _get_json(f"{receiver}/events?limit=1000", timeout=120)
+    while True:  # every page: the receiver answers at most 1,000 at once, with a cursor
+        found = page["items"]
+        assert isinstance(found, list)
+        items.extend(found)
+        if not page.get("next"):
+            break
+        page = _get_json(f"{receiver}/events?limit=1000&cursor={page['next']}", timeout=120)
     good = sum(1 for c in items if c["signature"] == "valid" and c["schemaErrors"] == [])
     return len(items), good
 

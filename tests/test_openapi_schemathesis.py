@@ -132,8 +132,14 @@ def _operations(api: str) -> dict[str, str]:
     }
 
 
-def _findings(report_dir: Path) -> tuple[set[str], list[str]]:
-    """The operations the report lists, and every finding no named rule explains."""
+#: What a client sees of a ``drop`` fault (schemathesis may inject one on any route): the
+#: connection closed with no answer, by design (docs/decisions.md, faults after the work).
+DROPPED = re.compile(r"Network Error.*Remote end closed connection without response", re.S)
+
+
+def _findings(report_dir: Path, faults: bool = False) -> tuple[set[str], list[str]]:
+    """The operations the report lists, and every finding no named rule explains (with
+    ``faults``, a connection an injected ``drop`` fault closed is explained too)."""
     report = ET.parse(next(report_dir.glob("junit*.xml"))).getroot()
     tested = {case.get("name", "") for case in report.iter("testcase")}
     unexplained = []
@@ -142,6 +148,8 @@ def _findings(report_dir: Path) -> tuple[set[str], list[str]]:
             for finding in re.split(r"\n(?=\d+\. Test Case ID:)", failure.text or ""):
                 codes = set(re.findall(r"^- (ST\d+)\b", finding, re.MULTILINE))
                 if codes == {VALID_REJECTED} and _explained(finding):
+                    continue
+                if faults and not codes and DROPPED.search(finding):
                     continue
                 unexplained.append(f"{case.get('name')}:\n{finding[:1500]}")
     return tested, unexplained
@@ -168,6 +176,6 @@ def test_fault_injection_and_the_document_answer_as_documented(tmp_path: Path) -
         stdout = _schemathesis(
             served.api, tmp_path, "--phases=examples,coverage,fuzzing", *included
         )
-    tested, unexplained = _findings(tmp_path)
+    tested, unexplained = _findings(tmp_path, faults=True)
     assert {operations[name] for name in ISOLATED} <= tested, stdout[-3000:]
     assert not unexplained, "\n\n".join(unexplained) + "\n\n" + stdout[-2000:]
