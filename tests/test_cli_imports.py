@@ -27,9 +27,9 @@ print(json.dumps({"code": code, "heavy": heavy}))
 """
 
 
-def imported(argv: list[str]) -> tuple[int, list[str]]:
+def imported(argv: list[str], heavy: tuple[str, ...] = HEAVY) -> tuple[int, list[str]]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(HEAVY)],
+        [sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(heavy)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -57,10 +57,11 @@ def test_an_invalid_payload_loads_the_detailed_engine_for_its_report(tmp_path: P
     assert {"jsonschema", "referencing"} <= set(heavy) and "aiohttp" not in heavy
 
 
-def test_trigger_sends_without_aiohttp_or_the_schema_engines() -> None:
+def test_trigger_sends_without_aiohttp_the_schema_engines_or_an_event_loop() -> None:
     # port 9 (discard) on loopback refuses: the command reports no answer, exit 1
     code, heavy = imported(
-        ["trigger", "ping", "--to", "http://127.0.0.1:9/hook", "--scheme", "none"]
+        ["trigger", "ping", "--to", "http://127.0.0.1:9/hook", "--scheme", "none"],
+        (*HEAVY, "asyncio"),
     )
     assert (code, heavy) == (1, [])
 

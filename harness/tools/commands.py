@@ -74,11 +74,24 @@ def run(args: argparse.Namespace) -> int:
         from harness.tools import validate
 
         return validate.run(args.paths, strict=args.strict)
-    import asyncio
-
     from harness.tools.send import check_target
 
     check_target(_target(args), args.allow_remote)  # before any event loop starts
+    if args.command == "trigger":  # one blocking request: no event loop, no asyncio import
+        from harness.delivery.webhooks import parse_event
+        from harness.tools import trigger
+
+        parse_event(args.event)  # an unknown name fails here, before anything is built
+
+        return trigger.run(
+            args.event,
+            _target(args),
+            args.overrides,
+            args.is_test,
+            allow_remote=args.allow_remote,
+        )
+    import asyncio
+
     if args.command == "replay":
         from harness.tools import replay
 
@@ -91,21 +104,6 @@ def run(args: argparse.Namespace) -> int:
                 concurrency=args.concurrency,
                 allow_remote=args.allow_remote,
                 expect=args.expect,
-            )
-        )
-    if args.command == "trigger":
-        from harness.delivery.webhooks import parse_event
-        from harness.tools import trigger
-
-        parse_event(args.event)  # an unknown name fails here, before any event loop starts
-
-        return asyncio.run(
-            trigger.run(
-                args.event,
-                _target(args),
-                args.overrides,
-                args.is_test,
-                allow_remote=args.allow_remote,
             )
         )
     from harness.tools import matrix

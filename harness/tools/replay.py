@@ -24,13 +24,13 @@ from harness.tools.expect import (
     CORPUS,
     INVALID_DIR,
     expected_for,
-    meets,
     parse_expect,
     replay_files,
 )
 from harness.tools.progress import Progress
 from harness.tools.send import (
     USER_AGENT,
+    SendResult,
     Target,
     check_target,
     delivery_id_of,
@@ -38,40 +38,6 @@ from harness.tools.send import (
     post,
     signed_headers,
 )
-
-
-@dataclass(frozen=True)
-class SendResult:
-    """One payload sent and the handler's answer."""
-
-    source: str
-    event: str | None
-    delivery_id: str
-    status: int | None
-    latency_ms: float
-    error: str | None
-    #: The handler's answer was longer than the 64 KiB read of it.
-    truncated: bool = False
-    #: What the answer had to be (:mod:`harness.tools.expect`): ``2xx``, ``4xx`` or a status.
-    expected: str = "2xx"
-
-    @property
-    def ok(self) -> bool:
-        return meets(self.expected, self.status)
-
-    @property
-    def problem(self) -> str | None:
-        """Why the answer is not what was expected (None when it is)."""
-        if self.ok:
-            return None
-        if self.status is None or self.expected == "2xx":
-            return self.error or f"HTTP {self.status}"
-        return f"HTTP {self.status}, expected {self.expected}"
-
-    def line(self) -> str:
-        answer = str(self.status) if self.status is not None else "no answer"
-        tail = f"  {self.problem}" if self.problem else ""
-        return f"{answer:>9}  {self.latency_ms:9.1f} ms  {self.source}{tail}"
 
 
 @dataclass

@@ -16,6 +16,7 @@ from harness.delivery.answer import ANSWER_CAP, read_capped
 from harness.delivery.signing import SCHEMES, Scheme, key_bytes, sign
 from harness.delivery.webhooks import is_loopback_host
 from harness.errors import ConfigError
+from harness.tools.expect import meets
 
 USER_AGENT = "instaview-harness-tools/1"
 DEFAULT_TIMEOUT_S = 30.0
@@ -151,3 +152,37 @@ def post_blocking(
         connection.close()
     latency = round((time.perf_counter() - started) * 1000, 3)
     return Response(status, latency, error, truncated)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """One payload sent and the handler's answer."""
+
+    source: str
+    event: str | None
+    delivery_id: str
+    status: int | None
+    latency_ms: float
+    error: str | None
+    #: The handler's answer was longer than the 64 KiB read of it.
+    truncated: bool = False
+    #: What the answer had to be (:mod:`harness.tools.expect`): ``2xx``, ``4xx`` or a status.
+    expected: str = "2xx"
+
+    @property
+    def ok(self) -> bool:
+        return meets(self.expected, self.status)
+
+    @property
+    def problem(self) -> str | None:
+        """Why the answer is not what was expected (None when it is)."""
+        if self.ok:
+            return None
+        if self.status is None or self.expected == "2xx":
+            return self.error or f"HTTP {self.status}"
+        return f"HTTP {self.status}, expected {self.expected}"
+
+    def line(self) -> str:
+        answer = str(self.status) if self.status is not None else "no answer"
+        tail = f"  {self.problem}" if self.problem else ""
+        return f"{answer:>9}  {self.latency_ms:9.1f} ms  {self.source}{tail}"

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 import sys
@@ -19,8 +18,8 @@ from harness.delivery.webhooks import parse_event
 from harness.domain.enums import EMITTED_EVENTS
 from harness.errors import ConfigError
 from harness.tools.corpus import WEBHOOK_FIXTURES, webhook_fixture
-from harness.tools.replay import SendResult
 from harness.tools.send import (
+    SendResult,
     Target,
     check_target,
     delivery_id_of,
@@ -102,19 +101,19 @@ def build_event(
     return doc
 
 
-async def trigger(
+def send_event(
     event: str,
     target: Target,
     overrides: Sequence[str] = (),
     is_test: bool | None = None,
 ) -> tuple[dict[str, Any], SendResult]:
-    """Builds and sends one event; returns it and the handler's answer."""
+    """Builds and sends one event, blocking; returns it and the handler's answer. One request:
+    the standard library's client and no event loop, so the command starts in milliseconds."""
     doc = build_event(event, overrides, is_test)
     body = encode(doc)
     delivery_id = delivery_id_of(doc)
     headers = signed_headers(target, delivery_id, body)
-    # One request: the standard library's client, so the command starts without aiohttp.
-    answer = await asyncio.to_thread(post_blocking, target.url, body, headers, target.timeout_s)
+    answer = post_blocking(target.url, body, headers, target.timeout_s)
     source = f"trigger {doc.get('event')}"
     name = doc.get("event")
     result = SendResult(
@@ -129,7 +128,20 @@ async def trigger(
     return doc, result
 
 
-async def run(
+async def trigger(
+    event: str,
+    target: Target,
+    overrides: Sequence[str] = (),
+    is_test: bool | None = None,
+) -> tuple[dict[str, Any], SendResult]:
+    """:func:`send_event` from async code (in a worker thread: the loop stays free, e.g. to
+    serve the handler it sends to)."""
+    import asyncio
+
+    return await asyncio.to_thread(send_event, event, target, overrides, is_test)
+
+
+def run(
     event: str,
     target: Target,
     overrides: Sequence[str] = (),
@@ -141,7 +153,7 @@ async def run(
     """The command: prints the delivery and the answer; 0 on a 2xx, 1 otherwise."""
     out = out or sys.stdout
     check_target(target, allow_remote)
-    doc, result = await trigger(event, target, overrides, is_test)
+    doc, result = send_event(event, target, overrides, is_test)
     print(f"sent {doc.get('event')} deliveryId={result.delivery_id} to {target.url}", file=out)
     print(result.line(), file=out)
     return 0 if result.ok else 1
