@@ -13,8 +13,8 @@ from harness.api.webhooks import WEBHOOKS, enable_delivery
 from harness.clock import RealClock
 from harness.config import HarnessConfig
 from harness.delivery import attempt as attempt_module
-from harness.delivery.dispatcher import URL_VERDICTS, Dispatcher
-from harness.delivery.webhooks import WebhookRegistry
+from harness.delivery.dispatcher import Dispatcher
+from harness.delivery.webhooks import URL_VERDICTS, WebhookRegistry
 from tests.delivery_support import SteppingClock, Target, dispatcher_of
 from tests.support import Api
 

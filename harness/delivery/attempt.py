@@ -8,14 +8,16 @@ answer up to :data:`~harness.delivery.answer.ANSWER_CAP`, and say how it went.
 from __future__ import annotations
 
 import time
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import aiohttp
+from pydantic_core import to_json
 
 from harness.delivery.answer import read_capped
 from harness.delivery.signing import Scheme, sign
 from harness.delivery.webhooks import Webhook
+from harness.domain.enums import EventType
 
 
 class Attempt(NamedTuple):
@@ -67,3 +69,10 @@ def status_error(status: int) -> str:
     if 300 <= status < 400:
         return f"HTTP {status} (redirects are not followed)"
     return f"HTTP {status}"
+
+
+def envelope(event: EventType, delivery_id: UUID, timestamp: str, data: dict[str, Any]) -> bytes:
+    """The webhook body, as it goes on the wire (contract section 4)."""
+    return to_json(
+        {"event": event.value, "timestamp": timestamp, "deliveryId": str(delivery_id), "data": data}
+    )

@@ -40,11 +40,11 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import aiohttp
-from pydantic_core import to_json
 
 from harness.clock import Clock, iso
 from harness.config import HarnessConfig
 from harness.delivery import attempt
+from harness.delivery.attempt import envelope
 from harness.delivery.lanes import (
     HELD,
     IN_FLIGHT,
@@ -57,23 +57,14 @@ from harness.delivery.lanes import (
 )
 from harness.delivery.log import DeliveryLog, Outcome
 from harness.delivery.modes import DELAYED, DUPLICATE, OUT_OF_ORDER, ModeTable, reorder
-from harness.delivery.webhooks import Webhook, WebhookRegistry, url_problem
+from harness.delivery.webhooks import UrlVerdicts, Webhook, WebhookRegistry
 from harness.domain.enums import EventType
 from harness.domain.events import DomainEvent
 
 log = logging.getLogger("harness.delivery")
 
 USER_AGENT = "instaview-harness-webhooks/1"
-#: How many webhook URLs one dispatcher remembers the verdict of :func:`url_problem` for.
-URL_VERDICTS = 256
-__all__ = ["Delivery", "Dispatcher", "envelope"]
-
-
-def envelope(event: EventType, delivery_id: UUID, timestamp: str, data: dict[str, Any]) -> bytes:
-    """The webhook body, as it goes on the wire (contract section 4)."""
-    return to_json(
-        {"event": event.value, "timestamp": timestamp, "deliveryId": str(delivery_id), "data": data}
-    )
+__all__ = ["Delivery", "Dispatcher", "envelope"]  # envelope: harness.delivery.attempt's
 
 
 class Dispatcher:
@@ -105,7 +96,7 @@ class Dispatcher:
         #: Set by :meth:`close`: lanes stop at the next step, what they hold is abandoned.
         self._closing = False
         self._abandoned: list[Abandoned] = []
-        self._url_problems: dict[str, str | None] = {}
+        self._url_problem = UrlVerdicts(config.allow_remote_webhooks).problem
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -359,16 +350,6 @@ class Dispatcher:
             self._record(delivery, max(lane.attempts, 1), url, None, None, error, "error")
         except Exception:
             log.exception("delivery %s: could not record its crash", delivery.id)
-
-    def _url_problem(self, url: str) -> str | None:
-        """:func:`url_problem`, remembered per URL (parsing the host on every attempt was ~3%
-        of a delivery's CPU); at most ``URL_VERDICTS`` URLs, past that each is judged anew."""
-        if url in self._url_problems:
-            return self._url_problems[url]
-        problem = url_problem(url, self.config.allow_remote_webhooks)
-        if len(self._url_problems) < URL_VERDICTS:
-            self._url_problems[url] = problem
-        return problem
 
     def _delay(self, retry: int) -> float:
         schedule = self.config.retry_schedule
