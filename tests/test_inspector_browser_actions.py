@@ -119,9 +119,12 @@ async def test_attempts_and_the_mock_view_refresh_themselves(
         await expect(attempts).to_have_count(3)  # the retries arrive with no click
         await expect(attempts.last).to_contain_text("delivered")
 
+        await h.drain()  # analysis.completed follows interview.completed in its lane
+        async with h.http.get(h.run.api_url + "/_harness/deliveries") as r:
+            before = (await r.json())["data"]["total"]
         await page.click("#tab-mock")
         rows = page.locator("#attempts tbody tr")
-        before = await rows.count()
+        await expect(rows).to_have_count(before)  # the view has loaded what there is
         # a global webhook on the user's own handler: its attempts reach no receiver channel
         created = {"url": target.url("own"), "events": ["ping"]}
         async with h.http.post(h.run.api_url + "/_harness/webhooks", json=created) as r:
