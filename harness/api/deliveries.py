@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from pydantic.alias_generators import to_camel
 
 from harness import paging
-from harness.delivery.webhooks import parse_event
+from harness.delivery.webhooks import Webhook, parse_event
 from harness.errors import NotFound, ValidationFailed
 
 from .body import path_uuid, query_text, query_uuid, read_model
@@ -113,21 +113,23 @@ async def list_webhooks(request: web.Request) -> web.Response:
     return ok(request, {"items": items, "next": page.next})
 
 
-async def ping(request: web.Request) -> web.Response:
+def _hook(request: web.Request) -> Webhook:
+    """The webhook of the path's ``{id}``, for the control API (loopback only; 404 if none)."""
     _loopback_only(request)
     hook_id = path_uuid(request)
     hook = request.app[WEBHOOKS].get(hook_id)
     if hook is None:
         raise NotFound("Webhook", str(hook_id))
+    return hook
+
+
+async def ping(request: web.Request) -> web.Response:
+    hook = _hook(request)
     return ok(request, queue_ping(request, hook))
 
 
 async def set_secret(request: web.Request) -> web.Response:
-    _loopback_only(request)
-    hook_id = path_uuid(request)
-    hook = request.app[WEBHOOKS].get(hook_id)
-    if hook is None:
-        raise NotFound("Webhook", str(hook_id))
+    hook = _hook(request)
     body = await read_model(request, WebhookSecret)
     hook.signing_secret = body.signing_secret
     hook.updated_at = request.app[CLOCK].now()
@@ -135,11 +137,7 @@ async def set_secret(request: web.Request) -> web.Response:
 
 
 async def reset_circuit(request: web.Request) -> web.Response:
-    _loopback_only(request)
-    hook_id = path_uuid(request)
-    hook = request.app[WEBHOOKS].get(hook_id)
-    if hook is None:
-        raise NotFound("Webhook", str(hook_id))
+    hook = _hook(request)
     hook.close_circuit(request.app[CLOCK].now())
     return ok(request, hook.wire())
 
