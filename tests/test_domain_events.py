@@ -87,3 +87,21 @@ def test_a_test_interviews_events_render_the_analysis_only_when_read(
     assert completed.data["status"] == "COMPLETED"
     assert analysis.data["analysisPdfBase64"] == "JVBERi0="
     assert pdfs == [interview.id]
+
+
+def test_an_interviews_wire_body_is_a_copy_its_reader_may_edit() -> None:
+    now = RealClock().now()
+    stamp = {"company_id": uuid4(), "created_at": now, "updated_at": now}
+    agent = Agent(id=uuid4(), name="Language", focus="LANGUAGE_TEST", **stamp)
+    interview = Interview(
+        id=uuid4(), candidate_id=uuid4(), agent_id=agent.id, job_id=None,
+        status=InterviewStatus.SCHEDULED, scheduled_at=now, is_test=True, **stamp,
+    )  # fmt: skip
+    lifecycle.finish_as_test(interview, agent, now)
+    first = interview.wire()
+    assert list(first)[-2:] == ["analysis", "isTest"]
+    first["analysis"]["specific"]["pronunciationScores"]["accuracy"] = -1
+    first["analysis"]["general"]["strongPoints"].append("edited")
+    again = interview.wire()
+    assert again["analysis"]["specific"]["pronunciationScores"]["accuracy"] >= 40
+    assert "edited" not in again["analysis"]["general"]["strongPoints"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
@@ -149,12 +150,15 @@ class Agent(Record):
     _hidden: ClassVar[frozenset[str]] = _SHOWS_COMPANY
 
 
-class AnalysisGeneral(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+@dataclass(slots=True)
+class AnalysisGeneral:
+    """The analysis's ``general`` object. A plain dataclass: the harness builds it itself, so
+    nothing needs validating, and a test create builds one (a pydantic model cost a tenth of
+    the create; docs/decisions.md, speed)."""
 
     created_at: str
     updated_at: str
-    overall_rating: int = Field(ge=0, le=100)
+    overall_rating: int
     company_fit_rating: CompanyFit
     education: str
     experience: str
@@ -164,16 +168,40 @@ class AnalysisGeneral(BaseModel):
     #: A number in the vendor's analysis object (3 for a finished analysis).
     status: int
 
+    def wire(self) -> dict[str, Any]:
+        return {
+            "createdAt": self.created_at,
+            "updatedAt": self.updated_at,
+            "overallRating": self.overall_rating,
+            "companyFitRating": self.company_fit_rating.value,
+            "education": self.education,
+            "experience": self.experience,
+            "strongPoints": list(self.strong_points),
+            "weakPoints": list(self.weak_points),
+            "evaluation": list(self.evaluation),
+            "status": self.status,
+        }
 
-class Analysis(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
+@dataclass(slots=True)
+class Analysis:
     id: UUID
     general: AnalysisGeneral
     specific: dict[str, Any] | None = None
 
     def wire(self) -> dict[str, Any]:
-        return self.model_dump(by_alias=True, mode="json")
+        specific = _copied(self.specific) if self.specific is not None else None
+        return {"id": str(self.id), "general": self.general.wire(), "specific": specific}
+
+
+def _copied(value: Any) -> Any:
+    """A copy of JSON-shaped data (dicts, lists, scalars), so a caller's edit of a wire body
+    never reaches the record."""
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    return value
 
 
 class Interview(Record):
@@ -194,7 +222,7 @@ class Interview(Record):
     attempt_serial: int = 0
 
     _hidden: ClassVar[frozenset[str]] = frozenset(
-        {"company_id", "deleted_at", "suppress_events", "attempt_serial"}
+        {"company_id", "deleted_at", "suppress_events", "attempt_serial", "analysis"}
     )
 
     def wire(self) -> dict[str, Any]:
@@ -202,4 +230,7 @@ class Interview(Record):
         body["scheduledAt"] = iso(self.scheduled_at)
         body["finishedDate"] = iso(self.finished_date) if self.finished_date else None
         body["callAttempts"] = [a.wire() for a in self.call_attempts]
+        is_test = body.pop("isTest")  # ``analysis`` goes back where the field order puts it
+        body["analysis"] = self.analysis.wire() if self.analysis is not None else None
+        body["isTest"] = is_test
         return body
