@@ -18,12 +18,14 @@ import base64
 import itertools
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from aiohttp.web_urldispatcher import AbstractResource
 
 from harness.domain.numbers import query_integer
 from harness.errors import ValidationFailed
@@ -61,18 +63,32 @@ def redact(name: str, value: str) -> str:
     return (f"{scheme} " if scheme else "") + "****" + shown
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Entry:
+    """One request. What the middleware takes is kept as it came (the request's header view,
+    its route's resource, the arrival instant) and rendered only when the journal is read: a
+    request is recorded on every call, read seldom (docs/decisions.md, speed)."""
+
     id: int
     method: str
     path: str
     query: str
-    route: str | None
-    headers: tuple[tuple[str, str], ...]
+    resource: AbstractResource | None
+    raw_headers: Mapping[str, str]
     body: bytes | None
     status: int | None
-    received_at: str
+    received: datetime
     duration_ms: float
+
+    @property
+    def route(self) -> str | None:
+        """``METHOD /canonical/{path}``: the route the request matched (None for no route)."""
+        return None if self.resource is None else f"{self.method} {self.resource.canonical}"
+
+    @property
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """The headers as sent, credentials redacted (:func:`redact`)."""
+        return tuple((n, redact(n, v)) for n, v in self.raw_headers.items())
 
     def wire(self) -> dict[str, Any]:
         body = self.body[:BODY_BYTES] if self.body is not None else None
@@ -95,7 +111,7 @@ class Entry:
             "bodyBytes": None if self.body is None else len(self.body),
             "bodyTruncated": self.body is not None and len(self.body) > BODY_BYTES,
             "status": self.status,
-            "receivedAt": self.received_at,
+            "receivedAt": self.received.isoformat().replace("+00:00", "Z"),
             "durationMs": round(self.duration_ms, 3),
         }
 
@@ -151,13 +167,6 @@ class RequestJournal:
 JOURNAL = web.AppKey("journal", RequestJournal)
 
 
-def _route(request: web.Request) -> str | None:
-    resource = request.match_info.route.resource
-    if resource is None:
-        return None
-    return f"{request.method} {resource.canonical}"
-
-
 @web.middleware
 async def journal_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Outermost: records every API request with the status the client gets."""
@@ -165,7 +174,7 @@ async def journal_middleware(request: web.Request, handler: Handler) -> web.Stre
         return await handler(request)
     journal = request.app[JOURNAL]
     entry_id = journal.next_id()
-    received = request.app[CLOCK].now().isoformat().replace("+00:00", "Z")
+    received = request.app[CLOCK].now()
     started = time.perf_counter()
     status: int | None = None
     try:
@@ -179,11 +188,11 @@ async def journal_middleware(request: web.Request, handler: Handler) -> web.Stre
                 method=request.method,
                 path=request.path,
                 query=request.query_string,
-                route=_route(request),
-                headers=tuple((n, redact(n, v)) for n, v in request.headers.items()),
+                resource=request.match_info.route.resource,
+                raw_headers=request.headers,
                 body=request.get(READ_BODY),
                 status=status,
-                received_at=received,
+                received=received,
                 duration_ms=(time.perf_counter() - started) * 1000,
             )
         )
