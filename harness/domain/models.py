@@ -226,11 +226,22 @@ class Interview(Record):
     )
 
     def wire(self) -> dict[str, Any]:
-        body = super().wire()
-        body["scheduledAt"] = iso(self.scheduled_at)
-        body["finishedDate"] = iso(self.finished_date) if self.finished_date else None
-        body["callAttempts"] = [a.wire() for a in self.call_attempts]
-        is_test = body.pop("isTest")  # ``analysis`` goes back where the field order puts it
-        body["analysis"] = self.analysis.wire() if self.analysis is not None else None
-        body["isTest"] = is_test
-        return body
+        """Written out field by field rather than dumped: every create and read renders one, and
+        ``model_dump`` was a tenth of a create's CPU. A test checks it against the dump."""
+        finished = self.finished_date
+        return {
+            "id": str(self.id),
+            "createdAt": iso(self.created_at),
+            "updatedAt": iso(self.updated_at),
+            "candidateId": str(self.candidate_id),
+            "agentId": str(self.agent_id),
+            "jobId": None if self.job_id is None else str(self.job_id),
+            "status": self.status.value,
+            "scheduledAt": iso(self.scheduled_at),
+            "durationMinutes": self.duration_minutes,
+            "finishedDate": iso(finished) if finished else None,
+            "metadata": _copied(self.metadata),
+            "callAttempts": [a.wire() for a in self.call_attempts],
+            "analysis": self.analysis.wire() if self.analysis is not None else None,
+            "isTest": self.is_test,
+        }
