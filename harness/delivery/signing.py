@@ -12,10 +12,10 @@ import hmac
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
 
-Scheme = Literal["standard", "hex", "none"]
-SCHEMES: tuple[Scheme, ...] = ("standard", "hex", "none")
+from harness.delivery.schemes import SCHEMES as SCHEMES  # re-exported: the names live apart
+from harness.delivery.schemes import Scheme as Scheme
+
 #: Timestamps further than this from now (either way) are rejected, as the official libraries do.
 TOLERANCE_SECONDS = 300
 
