@@ -12,9 +12,9 @@ from uuid import uuid4
 if TYPE_CHECKING:
     import aiohttp
 
-from harness.delivery.answer import ANSWER_CAP, read_capped
+from harness.delivery.answer import read_capped
+from harness.delivery.loopback import is_loopback_host
 from harness.delivery.signing import SCHEMES, Scheme, key_bytes, sign
-from harness.delivery.webhooks import is_loopback_host
 from harness.errors import ConfigError
 from harness.tools.expect import meets
 
@@ -119,37 +119,6 @@ async def post(
         error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     else:
         error = None if 200 <= status < 300 else f"HTTP {status}"
-    latency = round((time.perf_counter() - started) * 1000, 3)
-    return Response(status, latency, error, truncated)
-
-
-def post_blocking(
-    url: str, body: bytes, headers: dict[str, str], timeout_s: float = DEFAULT_TIMEOUT_S
-) -> Response:
-    """:func:`post` with the standard library alone (``trigger``: one request, started in
-    milliseconds without aiohttp); the same answers, errors and 64 KiB cap."""
-    import http.client
-
-    parts = urlsplit(url)
-    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    started = time.perf_counter()
-    status: int | None = None
-    truncated = False
-    connection = kind(parts.hostname or "", parts.port, timeout=timeout_s)
-    try:
-        connection.request("POST", path, body=body, headers=headers)
-        answer = connection.getresponse()
-        status = answer.status
-        truncated = len(answer.read(ANSWER_CAP + 1)) > ANSWER_CAP
-    except TimeoutError:
-        error: str | None = f"timed out after {timeout_s:g} s"
-    except (http.client.HTTPException, OSError) as exc:
-        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    else:
-        error = None if 200 <= status < 300 else f"HTTP {status}"
-    finally:
-        connection.close()
     latency = round((time.perf_counter() - started) * 1000, 3)
     return Response(status, latency, error, truncated)
 
