@@ -81,7 +81,10 @@ def _target(parts: SplitResult) -> str:
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     bad = next((c for c in target if c <= " " or c == "\x7f"), None)
     if bad is not None:  # http.client's check: no request smuggling through the path
-        raise AnswerProblem("InvalidURL", f"URL can't contain control characters. {target!r}")
+        raise AnswerProblem(
+            "InvalidURL",
+            f"URL can't contain control characters. {target!r} (found at least {bad!r})",
+        )
     return target
 
 
@@ -104,7 +107,10 @@ def _https(
 
 def _host_header(parts: SplitResult) -> str:
     host = parts.hostname or ""
-    host = f"[{host}]" if ":" in host else host.encode("idna").decode("ascii")
+    if ":" in host:
+        host = f"[{host}]"
+    elif not host.isascii():  # the codec loads only for a name that needs it
+        host = host.encode("idna").decode("ascii")
     return host if parts.port in (None, 80) else f"{host}:{parts.port}"
 
 
@@ -131,74 +137,76 @@ def _http(
 def _line(stream: BufferedReader, what: str) -> bytes:
     line = stream.readline(MAX_LINE + 1)
     if len(line) > MAX_LINE:
-        raise AnswerProblem("LineTooLong", what)
+        raise AnswerProblem("LineTooLong", f"got more than {MAX_LINE} bytes when reading {what}")
     return line
 
 
 def _read_head(stream: BufferedReader) -> tuple[int, dict[str, str]]:
-    """The final answer's status and header fields (lower-case names), 1xx answers skipped."""
+    """The answer's status and header fields (lower-case names, the first of repeated ones),
+    ``100 Continue`` answers skipped: ``http.client``'s reading of them."""
     while True:
         line = _line(stream, "status line")
         if not line:
             raise AnswerProblem(
                 "RemoteDisconnected", "Remote end closed connection without response"
             )
-        version, _, rest = line.decode("iso-8859-1").rstrip("\r\n").partition(" ")
-        code = rest.partition(" ")[0]
-        if not version.startswith("HTTP/") or not (
-            code.isascii() and code.isdigit() and 100 <= int(code) <= 999
-        ):
-            raise AnswerProblem("BadStatusLine", repr(line.decode("iso-8859-1")))
+        text = line.decode("iso-8859-1")
+        words = text.split(None, 2)
+        try:
+            status = int(words[1]) if words[0].startswith("HTTP/") else 0
+        except (IndexError, ValueError):
+            status = 0
+        if not 100 <= status <= 999:
+            raise AnswerProblem("BadStatusLine", text)
         fields = _read_fields(stream)
-        if not 100 <= int(code) < 200:
-            return int(code), fields
+        if status != 100:
+            return status, fields
 
 
 def _read_fields(stream: BufferedReader) -> dict[str, str]:
     fields: dict[str, str] = {}
+    count = 0
     while True:
         line = _line(stream, "header line")
+        count += 1  # the blank line that ends them counts too, as http.client counts it
+        if count > MAX_HEADERS:
+            raise AnswerProblem("HTTPException", f"got more than {MAX_HEADERS} headers")
         if line in (b"\r\n", b"\n", b""):
             return fields
-        if len(fields) >= MAX_HEADERS:
-            raise AnswerProblem("HTTPException", f"got more than {MAX_HEADERS} headers")
         name, _, value = line.decode("iso-8859-1").partition(":")
-        key = name.strip().lower()
-        joined = f"{fields[key]}, {value.strip()}" if key in fields else value.strip()
-        fields[key] = joined
+        fields.setdefault(name.strip().lower(), value.strip())
 
 
 def _read_body(stream: BufferedReader, status: int, fields: dict[str, str], most: int) -> bytes:
     """Up to ``most`` bytes of the body (decoded from ``chunked``); a short body is what came,
     as ``http.client``'s ``read(n)`` gives it, except a chunk cut short (``IncompleteRead``)."""
-    if status in NO_BODY:
+    if status in NO_BODY or 100 <= status < 200:
         return b""
-    codings = fields.get("transfer-encoding", "").lower()
-    if codings.rsplit(",", 1)[-1].strip() == "chunked":
+    if fields.get("transfer-encoding", "").lower() == "chunked":
         return _read_chunked(stream, most)
-    length = fields.get("content-length", "").strip()
-    if length.isascii() and length.isdigit():
-        most = min(most, int(length))
-    return stream.read(most)
+    try:
+        length = int(fields.get("content-length", ""))
+    except ValueError:
+        length = -1
+    return stream.read(min(most, length) if length >= 0 else most)
 
 
 def _read_chunked(stream: BufferedReader, most: int) -> bytes:
+    """As ``http.client`` reads it; ``IncompleteRead`` counts the chunks read whole."""
     kept = bytearray()
     while len(kept) < most:
-        size_text = _line(stream, "chunk size").split(b";", 1)[0].strip()
+        whole = len(kept)
         try:
-            size = int(size_text, 16)
+            size = int(_line(stream, "chunk size").split(b";", 1)[0], 16)
         except ValueError:
-            raise AnswerProblem(
-                "IncompleteRead", f"IncompleteRead({len(kept)} bytes read)"
-            ) from None
+            raise AnswerProblem("IncompleteRead", f"IncompleteRead({whole} bytes read)") from None
         if size == 0:
             break
         want = min(size, most - len(kept))
         chunk = stream.read(want)
-        kept += chunk
         if len(chunk) < want:
+            raise AnswerProblem("IncompleteRead", f"IncompleteRead({whole} bytes read)")
+        kept += chunk
+        if len(kept) < most and len(stream.read(2)) < 2:  # the CRLF after a whole chunk
             raise AnswerProblem("IncompleteRead", f"IncompleteRead({len(kept)} bytes read)")
-        if want == size:
-            _line(stream, "chunk end")  # the CRLF after the chunk's data
     return bytes(kept)
