@@ -109,6 +109,25 @@ class SchemaSet:
             raise ValueError(f"{uri} is not a schema of the harness (under {BASE_URI})")
         return self._read(uri.removeprefix(BASE_URI).removesuffix(".json"))
 
+    def _compile(self, name: str) -> jsonschema_rs.Draft202012Validator:
+        """The fast validator of ``name``; a file it reaches that is missing or broken raises
+        what reading it raised (``KeyError``, :class:`ConfigError`), not the engine's wrapper."""
+        failed: list[Exception] = []
+
+        def retrieve(uri: str) -> dict[str, Any]:
+            try:
+                return self._retrieve(uri)
+            except (KeyError, ValueError, ConfigError) as exc:
+                failed.append(exc)
+                raise
+
+        try:
+            return jsonschema_rs.Draft202012Validator(self._schema(name), retriever=retrieve)
+        except jsonschema_rs.ValidationError:
+            if failed:
+                raise failed[0] from None
+            raise
+
     @functools.cached_property
     def documents(self) -> dict[str, dict[str, Any]]:
         """Every schema of the directory by name, sorted (each file read once)."""
@@ -156,7 +175,7 @@ class SchemaSet:
         ``tests/test_schema_engines.py`` proves both engines agree on every fixture."""
         fast = self._fast.get(name)
         if fast is None:
-            fast = jsonschema_rs.Draft202012Validator(self._schema(name), retriever=self._retrieve)
+            fast = self._compile(name)
             self._fast[name] = fast
         return bool(fast.is_valid(instance))
 
