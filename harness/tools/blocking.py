@@ -109,7 +109,7 @@ def _host_header(parts: SplitResult) -> str:
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
-    elif not host.isascii():  # the codec loads only for a name that needs it
+    elif not host.isascii():
         host = host.encode("idna").decode("ascii")
     return host if parts.port in (None, 80) else f"{host}:{parts.port}"
 

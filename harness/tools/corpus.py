@@ -8,7 +8,6 @@ corpus never goes stale.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,23 +15,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from harness._data import fixtures_dir
 from harness.clock import iso
-from harness.errors import ConfigError
+from harness.tools.fixture_files import FIXTURES_DIR as FIXTURES_DIR  # re-exported, as are:
+from harness.tools.fixture_files import WEBHOOK_FIXTURES as WEBHOOK_FIXTURES
+from harness.tools.fixture_files import UnreadableInput as UnreadableInput
+from harness.tools.fixture_files import read_json as read_json
+from harness.tools.fixture_files import webhook_fixture as webhook_fixture
 
-FIXTURES_DIR = fixtures_dir()
 REQUEST_FIXTURES = FIXTURES_DIR / "requests"
-WEBHOOK_FIXTURES = FIXTURES_DIR / "webhooks"
 VENDOR_FIXTURES = FIXTURES_DIR / "vendor"
 VENDOR_KINDS = ("request", "response", "event", "error")
 DB_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 
 _PLACEHOLDER = re.compile(r"^\{\{now(?:([+-])(\d+)([smhd]))?\}\}$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
-
-
-class UnreadableInput(ConfigError):
-    """A path the tools cannot read or parse (missing file, not JSON, unknown database)."""
 
 
 def expand_placeholders(value: Any, now: datetime) -> Any:
@@ -144,15 +140,6 @@ class Payload:
     schema: str | None = None
 
 
-def read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_bytes())
-    except OSError as exc:
-        raise UnreadableInput(f"{path}: {exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise UnreadableInput(f"{path}: not JSON ({exc})") from exc
-
-
 def is_labelled(doc: Any) -> bool:
     """A fixture wrapper ``{"violation": {...}, "payload": {...}}`` rather than a raw payload."""
     return isinstance(doc, dict) and "payload" in doc and "violation" in doc
@@ -212,15 +199,3 @@ def load_payloads(paths: Iterable[Path]) -> list[Payload]:
         else:
             out.extend(payloads_in_file(path))
     return out
-
-
-def webhook_fixture(event: str, directory: Path = WEBHOOK_FIXTURES) -> dict[str, Any]:
-    """The canonical fixture of one event type (``fixtures/webhooks/<event>.json``)."""
-    path = directory / f"{event}.json"
-    if not path.is_file():
-        known = sorted(p.stem for p in directory.glob("*.json") if "--" not in p.stem)
-        raise UnreadableInput(f"no fixture for event {event!r}; known: {', '.join(known)}")
-    doc = read_json(path)
-    if not isinstance(doc, dict):
-        raise UnreadableInput(f"{path}: a webhook fixture must be a JSON object")
-    return doc

@@ -1,11 +1,13 @@
-"""Signing and POSTing one payload to a handler: what replay, trigger and the matrix share."""
+"""Signing and POSTing one payload to a handler: what replay, trigger and the matrix share.
+
+Its records are named tuples, not dataclasses: ``trigger`` imports this module, and
+``dataclasses`` (which imports ``inspect``) would be the largest part of its start."""
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 from uuid import uuid4
 
@@ -22,8 +24,7 @@ USER_AGENT = "instaview-harness-tools/1"
 DEFAULT_TIMEOUT_S = 30.0
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """Where to send and how to sign: ``secret`` is the 64-hex ``signingSecret`` (or whsec_)."""
 
     url: str
@@ -73,8 +74,7 @@ def signed_headers(target: Target, delivery_id: str, body: bytes) -> dict[str, s
     return headers
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(NamedTuple):
     """What the handler answered: ``status`` None when no answer came (``error`` says why)."""
 
     status: int | None
@@ -123,8 +123,7 @@ async def post(
     return Response(status, latency, error, truncated)
 
 
-@dataclass(frozen=True)
-class SendResult:
+class SendResult(NamedTuple):
     """One payload sent and the handler's answer."""
 
     source: str

@@ -18,7 +18,7 @@ from harness.delivery.event_names import parse_event
 from harness.domain.enums import EMITTED_EVENTS
 from harness.errors import ConfigError
 from harness.tools.blocking import post_blocking
-from harness.tools.corpus import WEBHOOK_FIXTURES, webhook_fixture
+from harness.tools.fixture_files import WEBHOOK_FIXTURES, webhook_fixture
 from harness.tools.send import (
     SendResult,
     Target,
