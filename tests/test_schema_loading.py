@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import jsonschema_rs
 import pytest
 
 from harness._data import fixtures_dir
@@ -100,3 +101,8 @@ def test_the_fast_engine_fetches_nothing_outside_the_harness_schemas() -> None:
     with pytest.raises(ValueError, match="not a schema of the harness"):
         schemas._retrieve(BASE_URI + "defs.yaml")
     assert schemas._retrieve(BASE_URI + "defs.json")["$id"] == BASE_URI + "defs.json"
+
+
+def test_a_pointer_into_nothing_is_the_engines_own_error() -> None:
+    with pytest.raises(jsonschema_rs.ValidationError, match="does not exist"):
+        SchemaSet().is_valid({}, "defs#/$defs/nope")
