@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jsonschema_rs
 
@@ -35,8 +34,7 @@ VENDOR_LEVEL = "vendor"
 STRICT_LEVEL = "strict"
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(NamedTuple):
     """One schema violation, as schemathesis reports them."""
 
     message: str

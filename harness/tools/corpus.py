@@ -9,11 +9,11 @@ corpus never goes stale.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from harness.clock import iso
 from harness.tools.fixture_files import FIXTURES_DIR as FIXTURES_DIR  # re-exported, as are:
@@ -29,6 +29,9 @@ DB_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 
 _PLACEHOLDER = re.compile(r"^\{\{now(?:([+-])(\d+)([smhd]))?\}\}$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+#: The records below are named tuples, not dataclasses (``validate`` starts without
+#: ``dataclasses`` and the ``inspect`` it imports); an absent mapping is this read-only one.
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def expand_placeholders(value: Any, now: datetime) -> Any:
@@ -46,8 +49,7 @@ def expand_placeholders(value: Any, now: datetime) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class RequestCase:
+class RequestCase(NamedTuple):
     """One create-interview body and the answer it must get."""
 
     path: Path
@@ -66,8 +68,7 @@ def load_request_cases(directory: Path = REQUEST_FIXTURES) -> list[RequestCase]:
     return cases
 
 
-@dataclass(frozen=True)
-class VendorExample:
+class VendorExample(NamedTuple):
     """One JSON example of docs.instaview.sk (``fixtures/vendor/**/*.json``; fixtures/README.md
     describes the format). A request says the answer it gets (``expect``); the others the
     schema their ``body`` (at the JSON pointer ``at``) passes, None while ``pending``."""
@@ -81,12 +82,12 @@ class VendorExample:
     at: str = ""
     envelope: bool = False
     route: str | None = None
-    params: dict[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = _EMPTY
     key: str = "acme"
-    config: dict[str, Any] = field(default_factory=dict)
+    config: Mapping[str, Any] = _EMPTY
     base: dict[str, Any] | None = None
-    expect: dict[str, Any] = field(default_factory=dict)
-    placeholders: list[dict[str, Any]] = field(default_factory=list)
+    expect: Mapping[str, Any] = _EMPTY
+    placeholders: Sequence[dict[str, Any]] = ()
     pending: str | None = None
 
     @property
@@ -127,8 +128,7 @@ def load_vendor_examples(directory: Path = VENDOR_FIXTURES) -> list[VendorExampl
     return [vendor_example(p, read_json(p)) for p in sorted(directory.rglob("*.json"))]
 
 
-@dataclass(frozen=True)
-class Payload:
+class Payload(NamedTuple):
     """One webhook payload to check or send; ``label`` is the expected violation, if any;
     ``schema`` the schema it must follow when the file names one (a vendor example's)."""
 
@@ -136,7 +136,7 @@ class Payload:
     body: Any
     raw: bytes | None = None
     label: dict[str, str] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = _EMPTY
     schema: str | None = None
 
 
