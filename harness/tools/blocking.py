@@ -5,10 +5,10 @@
 ``http.client`` imports the ``email`` package and ``ssl`` (about 30 ms of the command's start,
 docs/decisions.md "CLI start time"). It sends what ``http.client`` sent (``Host``,
 ``Accept-Encoding: identity``, ``Content-Length``, the given headers) plus ``Connection: close``,
-and reads the answer as it did: 1xx interim answers skipped, the body read up to the cap through
-``Content-Length``, ``chunked`` or the end of the connection, the same limits (lines of 64 KiB,
-100 header fields) and the same error names. ``https://`` targets still go through
-``http.client`` (TLS needs ``ssl`` anyway).
+and reads the answer as it did: ``100 Continue`` skipped, the body read up to the cap through
+``chunked``, ``Content-Length`` or the end of the connection, the same limits (lines of 64 KiB,
+100 header lines) and the same error names (``tests/test_tools_blocking.py`` holds the two to
+the same answers). ``https://`` targets still go through ``http.client`` (TLS needs ``ssl``).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def post_blocking(
 ) -> Response:
     """One POST, redirects not followed, any 2xx a success; ``timeout_s`` bounds the connect
     and each read. Header names and values with CR, LF or NUL are a ``ValueError`` (nothing
-    is sent), as ``http.client`` refuses them."""
+    is sent): ``http.client`` refused CR and LF too, but let NUL and folded lines through."""
     for name, value in headers.items():
         if any(c in f"{name}{value}" for c in "\r\n\0"):
             raise ValueError(f"Invalid header {name!r}: {value!r}")
