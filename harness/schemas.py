@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jsonschema_rs
 
@@ -35,8 +34,7 @@ VENDOR_LEVEL = "vendor"
 STRICT_LEVEL = "strict"
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(NamedTuple):
     """One schema violation, as schemathesis reports them."""
 
     message: str
@@ -65,25 +63,77 @@ def _pointer(parts: Any) -> str:
 
 
 class SchemaSet:
-    """All schemas of one directory, with a validator per schema built on first use."""
+    """All schemas of one directory, with a validator per schema built on first use.
+
+    Files are read as validators need them: the fast (Rust) validator of a schema fetches the
+    files its ``$ref``s reach through a retriever, so ``validate`` of one event reads the ten
+    files that checking an event needs, not all of them. :attr:`documents` (every file, each
+    ``$id`` checked) loads the rest on first use."""
 
     def __init__(self, directory: Path = SCHEMAS_DIR) -> None:
         self.directory = directory
-        self.documents: dict[str, dict[str, Any]] = {}
-        for path in sorted(directory.rglob("*.json")):
-            name = path.relative_to(directory).with_suffix("").as_posix()
-            try:
-                document = json.loads(path.read_text())
-            except ValueError as exc:
-                raise ConfigError(f"schema {path} is not JSON: {exc}") from exc
-            if document.get("$id") != BASE_URI + name + ".json":
-                raise ConfigError(f"schema {path} must have $id {BASE_URI}{name}.json")
-            self.documents[name] = document
+        self._loaded: dict[str, dict[str, Any]] = {}
         self._validators: dict[str, Draft202012Validator] = {}
-        self._fast_registry = jsonschema_rs.Registry(
-            [(d["$id"], d) for d in self.documents.values()]
-        )
         self._fast: dict[str, jsonschema_rs.Draft202012Validator] = {}
+
+    def _read(self, name: str) -> dict[str, Any]:
+        """The schema file ``name`` (read once); ``KeyError`` when there is none."""
+        found = self._loaded.get(name)
+        if found is not None:
+            return found
+        path = self._path(name)
+        if path is None:
+            raise KeyError(f"no schema named {name!r}; known: {', '.join(self.names)}")
+        try:
+            document = json.loads(path.read_text())
+        except ValueError as exc:
+            raise ConfigError(f"schema {path} is not JSON: {exc}") from exc
+        if not isinstance(document, dict) or document.get("$id") != BASE_URI + name + ".json":
+            raise ConfigError(f"schema {path} must have $id {BASE_URI}{name}.json")
+        self._loaded[name] = document
+        return document
+
+    def _path(self, name: str) -> Path | None:
+        """The file of the schema ``name``, if there is one (a name is a relative path)."""
+        parts = name.split("/")
+        if "" in parts or "." in parts or ".." in parts or "\\" in name:
+            return None
+        path = self.directory / f"{name}.json"
+        return path if path.is_file() else None
+
+    def _retrieve(self, uri: str) -> dict[str, Any]:
+        """A ``$ref``'d file for the fast validator, by its ``$id``."""
+        if not (uri.startswith(BASE_URI) and uri.endswith(".json")):
+            raise ValueError(f"{uri} is not a schema of the harness (under {BASE_URI})")
+        return self._read(uri.removeprefix(BASE_URI).removesuffix(".json"))
+
+    def _compile(self, name: str) -> jsonschema_rs.Draft202012Validator:
+        """The fast validator of ``name``; a file it reaches that is missing or broken raises
+        what reading it raised (``KeyError``, :class:`ConfigError`), not the engine's wrapper."""
+        failed: list[Exception] = []
+
+        def retrieve(uri: str) -> dict[str, Any]:
+            try:
+                return self._retrieve(uri)
+            except (KeyError, ValueError, ConfigError) as exc:
+                failed.append(exc)
+                raise
+
+        try:
+            return jsonschema_rs.Draft202012Validator(self._schema(name), retriever=retrieve)
+        except jsonschema_rs.ValidationError:
+            if failed:
+                raise failed[0] from None
+            raise
+
+    @functools.cached_property
+    def documents(self) -> dict[str, dict[str, Any]]:
+        """Every schema of the directory by name, sorted (each file read once)."""
+        names = [
+            path.relative_to(self.directory).with_suffix("").as_posix()
+            for path in sorted(self.directory.rglob("*.json"))
+        ]
+        return {name: self._read(name) for name in names}
 
     @functools.cached_property
     def registry(self) -> Registry[Any]:
@@ -105,11 +155,8 @@ class SchemaSet:
         """The schema ``name`` names: a file, or a part of one as ``<name>#<JSON pointer>``
         (``error#/$defs/error``), checked through a ``$ref`` to it."""
         base, hash_, fragment = name.partition("#")
-        if base not in self.documents:
-            raise KeyError(f"no schema named {base!r}; known: {', '.join(self.names)}")
-        if not hash_:
-            return self.documents[base]
-        return {"$ref": f"{self.documents[base]['$id']}#{fragment}"}
+        document = self._read(base)
+        return {"$ref": f"{document['$id']}#{fragment}"} if hash_ else document
 
     def validator(self, name: str) -> Draft202012Validator:
         found = self._validators.get(name)
@@ -126,9 +173,7 @@ class SchemaSet:
         ``tests/test_schema_engines.py`` proves both engines agree on every fixture."""
         fast = self._fast.get(name)
         if fast is None:
-            fast = jsonschema_rs.Draft202012Validator(
-                self._schema(name), registry=self._fast_registry
-            )
+            fast = self._compile(name)
             self._fast[name] = fast
         return bool(fast.is_valid(instance))
 
@@ -145,7 +190,10 @@ class SchemaSet:
         """The schema that checks ``name`` at a level: ``strict/<name>`` when ``strict`` and that
         schema exists, else ``name`` itself (a schema with one level, or a part of a schema
         named ``<name>#<pointer>``, is both)."""
-        return STRICT + name if strict and STRICT + name in self.documents else name
+        return STRICT + name if strict and self._exists(STRICT + name) else name
+
+    def _exists(self, name: str) -> bool:
+        return name in self._loaded or self._path(name) is not None
 
     def verdict(self, instance: Any, name: str, strict: bool = False) -> list[Violation]:
         """The violations of ``instance`` at the vendor level of ``name``, or at the strict level

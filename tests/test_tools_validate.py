@@ -150,3 +150,11 @@ def test_a_capture_database_is_validated(
     assert f"{db}#capture-2: " in out and f"{db}#capture-1" not in out
     payloads = load_payloads([db])
     assert [p.raw for p in payloads] == [good, bad]
+
+
+def test_a_report_shows_its_count_and_findings() -> None:
+    report = validate_paths([VENDOR_INVALID[0]])
+    assert report.checked == 1 and not report.ok
+    shown = repr(report)
+    assert shown.startswith("ValidationReport(checked=1, findings=[Finding(")
+    assert str(VENDOR_INVALID[0]) in shown

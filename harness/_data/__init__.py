@@ -1,14 +1,19 @@
-"""Where the package finds the files it reads at run time, through :mod:`importlib.resources`.
+"""Where the package finds the files it reads at run time: the directory of a data package.
 
 The build (``setup.py``) maps the repository's top-level ``schemas/`` and ``fixtures/`` into the
 package as ``harness._data.schemas`` and ``harness._data.fixtures``; an editable install maps the
 same names to the checkout. The inspector's page ships as ``harness/receiver/static``. Nothing
 here walks up from ``__file__``: an installed wheel, run from any directory, finds its own data.
+
+A data package's directory is its ``__path__`` (what :mod:`importlib.resources` reads too, for a
+package on disk), so the command line starts without importing ``importlib.resources`` and the
+zipfile machinery behind it; a package that is not a directory on disk (a zipped install) is
+refused as before.
 """
 
 from __future__ import annotations
 
-from importlib import resources
+import importlib
 from pathlib import Path
 
 from harness.errors import ConfigError
@@ -20,10 +25,11 @@ STATIC_PACKAGE = "harness.receiver"
 
 def _directory(package: str, *parts: str) -> Path:
     try:
-        root = resources.files(package)
+        module = importlib.import_module(package)
     except ModuleNotFoundError as exc:
         raise ConfigError(f"the package data {package} is not installed: {exc}") from exc
-    found = root.joinpath(*parts)
+    locations = list(getattr(module, "__path__", ()))
+    found = Path(locations[0], *parts) if len(locations) == 1 else locations
     if not isinstance(found, Path) or not found.is_dir():
         raise ConfigError(f"the package data {package} is not a directory on disk: {found}")
     return found

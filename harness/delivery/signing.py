@@ -10,12 +10,12 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import NamedTuple
 
-Scheme = Literal["standard", "hex", "none"]
-SCHEMES: tuple[Scheme, ...] = ("standard", "hex", "none")
+from harness.delivery.schemes import SCHEMES as SCHEMES  # re-exported: the names live apart
+from harness.delivery.schemes import Scheme as Scheme
+
 #: Timestamps further than this from now (either way) are rejected, as the official libraries do.
 TOLERANCE_SECONDS = 300
 
@@ -29,12 +29,14 @@ class Verdict(StrEnum):
     UNCHECKED = "unchecked"
 
 
-@dataclass(frozen=True)
-class KnownSecret:
+class KnownSecret(NamedTuple):
     """A secret that may have signed what arrives on a receiver channel, and whose it is:
     ``webhook_id`` and ``company_id`` of the mock's webhook (None for a global webhook's company,
     and both None for ``listen --secret``); ``owns_channel`` is False when the webhook's company
-    is not the one the channel belongs to. ``label`` names it to people (never the secret)."""
+    is not the one the channel belongs to. ``label`` names it to people (never the secret).
+
+    A named tuple, not a dataclass: ``trigger`` signs with this module, and ``dataclasses``
+    (which imports ``inspect``) is the largest import it would otherwise pay for."""
 
     secret: str
     label: str

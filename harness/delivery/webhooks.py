@@ -9,10 +9,9 @@ sending and never rendered: responses carry ``{name, isMasked: true}``.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -20,59 +19,19 @@ from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
 from harness.clock import iso
-from harness.domain.enums import EVENT_NUMBERS, EventType
+from harness.delivery.event_names import ALL_EVENTS as ALL_EVENTS  # re-exported, as are:
+from harness.delivery.event_names import parse_event as parse_event
+from harness.delivery.event_names import parse_events as parse_events
+from harness.delivery.loopback import is_loopback_host as is_loopback_host
+from harness.domain.enums import EventType
 
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_TIMEOUT_MS = 30_000
-ALL_EVENTS: tuple[EventType, ...] = tuple(EventType)
 
 
 def new_secret() -> str:
     """A fresh ``signingSecret``: 32 random bytes as 64 hex characters."""
     return secrets.token_bytes(32).hex()
-
-
-def parse_event(value: object) -> EventType:
-    """One event named dotted (``interview.completed``), UPPER_SNAKE (``INTERVIEW_COMPLETED``)
-    or by the vendor's number (0-5, also as the one-digit string); exactly the spellings of
-    ``schemas/defs.json#/$defs/eventSpelling`` (and an integer 0-5); ``ValueError`` otherwise."""
-    if isinstance(value, float) and value.is_integer():  # 3.0 is an integer to JSON Schema
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        if 0 <= value < len(EVENT_NUMBERS):
-            return EVENT_NUMBERS[value]
-        raise ValueError(f"event number must be 0-{len(EVENT_NUMBERS) - 1}, got {value}")
-    if isinstance(value, str):
-        if len(value) == 1 and "0" <= value < str(len(EVENT_NUMBERS)):
-            return EVENT_NUMBERS[int(value)]
-        for event in EventType:
-            if value in (event.value, event.name):
-                return event
-    names = ", ".join(e.value for e in EventType)
-    raise ValueError(f"unknown event {value!r}; use one of {names} (or UPPER_SNAKE, or 0-5)")
-
-
-def parse_events(values: Iterable[object]) -> list[EventType]:
-    """Several events, duplicates dropped, order kept; ``"*"`` means every event."""
-    out: list[EventType] = []
-    for value in values:
-        for event in ALL_EVENTS if value == "*" else (parse_event(value),):
-            if event not in out:
-                out.append(event)
-    return out
-
-
-def is_loopback_host(host: str | None) -> bool:
-    """``localhost`` (and ``*.localhost``) or a loopback IP literal."""
-    if not host:
-        return False
-    name = host.strip("[]").lower().rstrip(".")
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
 
 
 # A webhook URL, as ``schemas/webhook-create.json#/$defs/webhookUrl`` states it (a test keeps the

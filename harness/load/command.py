@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from harness.delivery.signing import SCHEMES
+from harness.delivery.schemes import SCHEMES
 from harness.errors import ConfigError
 
 COMMANDS = frozenset({"load", "locustfile"})

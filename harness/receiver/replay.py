@@ -30,8 +30,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from harness import strict_json
+from harness.delivery.loopback import is_loopback_host
 from harness.delivery.signing import SCHEMES, KnownSecret, Scheme, Verdict
-from harness.delivery.webhooks import is_loopback_host
 from harness.errors import ConfigError
 from harness.receiver import mock
 from harness.receiver.app import INSPECTOR, _error, body_timeout, found_capture, read_json

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from harness.delivery.signing import SCHEMES, Scheme
+from harness.delivery.schemes import SCHEMES, Scheme
 
 if TYPE_CHECKING:
     from harness.tools.send import Target
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     check_target(_target(args), args.allow_remote)  # before any event loop starts
     if args.command == "trigger":  # one blocking request: no event loop, no asyncio import
-        from harness.delivery.webhooks import parse_event
+        from harness.delivery.event_names import parse_event
         from harness.tools import trigger
 
         parse_event(args.event)  # an unknown name fails here, before anything is built

@@ -8,31 +8,30 @@ corpus never goes stale.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
-from harness._data import fixtures_dir
 from harness.clock import iso
-from harness.errors import ConfigError
+from harness.tools.fixture_files import FIXTURES_DIR as FIXTURES_DIR  # re-exported, as are:
+from harness.tools.fixture_files import WEBHOOK_FIXTURES as WEBHOOK_FIXTURES
+from harness.tools.fixture_files import UnreadableInput as UnreadableInput
+from harness.tools.fixture_files import read_json as read_json
+from harness.tools.fixture_files import webhook_fixture as webhook_fixture
 
-FIXTURES_DIR = fixtures_dir()
 REQUEST_FIXTURES = FIXTURES_DIR / "requests"
-WEBHOOK_FIXTURES = FIXTURES_DIR / "webhooks"
 VENDOR_FIXTURES = FIXTURES_DIR / "vendor"
 VENDOR_KINDS = ("request", "response", "event", "error")
 DB_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 
 _PLACEHOLDER = re.compile(r"^\{\{now(?:([+-])(\d+)([smhd]))?\}\}$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
-
-
-class UnreadableInput(ConfigError):
-    """A path the tools cannot read or parse (missing file, not JSON, unknown database)."""
+#: The records below are named tuples, not dataclasses (``validate`` starts without
+#: ``dataclasses`` and the ``inspect`` it imports); an absent mapping is this read-only one.
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def expand_placeholders(value: Any, now: datetime) -> Any:
@@ -50,8 +49,7 @@ def expand_placeholders(value: Any, now: datetime) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class RequestCase:
+class RequestCase(NamedTuple):
     """One create-interview body and the answer it must get."""
 
     path: Path
@@ -70,8 +68,7 @@ def load_request_cases(directory: Path = REQUEST_FIXTURES) -> list[RequestCase]:
     return cases
 
 
-@dataclass(frozen=True)
-class VendorExample:
+class VendorExample(NamedTuple):
     """One JSON example of docs.instaview.sk (``fixtures/vendor/**/*.json``; fixtures/README.md
     describes the format). A request says the answer it gets (``expect``); the others the
     schema their ``body`` (at the JSON pointer ``at``) passes, None while ``pending``."""
@@ -85,12 +82,12 @@ class VendorExample:
     at: str = ""
     envelope: bool = False
     route: str | None = None
-    params: dict[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = _EMPTY
     key: str = "acme"
-    config: dict[str, Any] = field(default_factory=dict)
+    config: Mapping[str, Any] = _EMPTY
     base: dict[str, Any] | None = None
-    expect: dict[str, Any] = field(default_factory=dict)
-    placeholders: list[dict[str, Any]] = field(default_factory=list)
+    expect: Mapping[str, Any] = _EMPTY
+    placeholders: Sequence[dict[str, Any]] = ()
     pending: str | None = None
 
     @property
@@ -131,8 +128,7 @@ def load_vendor_examples(directory: Path = VENDOR_FIXTURES) -> list[VendorExampl
     return [vendor_example(p, read_json(p)) for p in sorted(directory.rglob("*.json"))]
 
 
-@dataclass(frozen=True)
-class Payload:
+class Payload(NamedTuple):
     """One webhook payload to check or send; ``label`` is the expected violation, if any;
     ``schema`` the schema it must follow when the file names one (a vendor example's)."""
 
@@ -140,17 +136,8 @@ class Payload:
     body: Any
     raw: bytes | None = None
     label: dict[str, str] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = _EMPTY
     schema: str | None = None
-
-
-def read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_bytes())
-    except OSError as exc:
-        raise UnreadableInput(f"{path}: {exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise UnreadableInput(f"{path}: not JSON ({exc})") from exc
 
 
 def is_labelled(doc: Any) -> bool:
@@ -212,15 +199,3 @@ def load_payloads(paths: Iterable[Path]) -> list[Payload]:
         else:
             out.extend(payloads_in_file(path))
     return out
-
-
-def webhook_fixture(event: str, directory: Path = WEBHOOK_FIXTURES) -> dict[str, Any]:
-    """The canonical fixture of one event type (``fixtures/webhooks/<event>.json``)."""
-    path = directory / f"{event}.json"
-    if not path.is_file():
-        known = sorted(p.stem for p in directory.glob("*.json") if "--" not in p.stem)
-        raise UnreadableInput(f"no fixture for event {event!r}; known: {', '.join(known)}")
-    doc = read_json(path)
-    if not isinstance(doc, dict):
-        raise UnreadableInput(f"{path}: a webhook fixture must be a JSON object")
-    return doc

@@ -17,9 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.errors import ConfigError
-from harness.tools.corpus import Payload, UnreadableInput
+from harness.tools.fixture_files import UnreadableInput
+
+if TYPE_CHECKING:  # send.py imports this module; trigger starts without the corpus's records
+    from harness.tools.corpus import Payload
 
 ACCEPTED = "accepted"
 REJECTED = "rejected"

@@ -8,7 +8,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from xml.etree import ElementTree as ET
@@ -66,7 +66,7 @@ class ReplayReport:
             "url": self.url,
             "total": len(self.results),
             "failed": len(self.failures),
-            "results": [asdict(r) | {"ok": r.ok} for r in self.results],
+            "results": [r._asdict() | {"ok": r.ok} for r in self.results],
         }
 
     def as_junit(self) -> bytes:

@@ -1,20 +1,22 @@
-"""Signing and POSTing one payload to a handler: what replay, trigger and the matrix share."""
+"""Signing and POSTing one payload to a handler: what replay, trigger and the matrix share.
+
+Its records are named tuples, not dataclasses: ``trigger`` imports this module, and
+``dataclasses`` (which imports ``inspect``) would be the largest part of its start."""
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 from uuid import uuid4
 
 if TYPE_CHECKING:
     import aiohttp
 
-from harness.delivery.answer import ANSWER_CAP, read_capped
+from harness.delivery.answer import read_capped
+from harness.delivery.loopback import is_loopback_host
 from harness.delivery.signing import SCHEMES, Scheme, key_bytes, sign
-from harness.delivery.webhooks import is_loopback_host
 from harness.errors import ConfigError
 from harness.tools.expect import meets
 
@@ -22,8 +24,7 @@ USER_AGENT = "instaview-harness-tools/1"
 DEFAULT_TIMEOUT_S = 30.0
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """Where to send and how to sign: ``secret`` is the 64-hex ``signingSecret`` (or whsec_)."""
 
     url: str
@@ -73,8 +74,7 @@ def signed_headers(target: Target, delivery_id: str, body: bytes) -> dict[str, s
     return headers
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(NamedTuple):
     """What the handler answered: ``status`` None when no answer came (``error`` says why)."""
 
     status: int | None
@@ -123,39 +123,7 @@ async def post(
     return Response(status, latency, error, truncated)
 
 
-def post_blocking(
-    url: str, body: bytes, headers: dict[str, str], timeout_s: float = DEFAULT_TIMEOUT_S
-) -> Response:
-    """:func:`post` with the standard library alone (``trigger``: one request, started in
-    milliseconds without aiohttp); the same answers, errors and 64 KiB cap."""
-    import http.client
-
-    parts = urlsplit(url)
-    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    started = time.perf_counter()
-    status: int | None = None
-    truncated = False
-    connection = kind(parts.hostname or "", parts.port, timeout=timeout_s)
-    try:
-        connection.request("POST", path, body=body, headers=headers)
-        answer = connection.getresponse()
-        status = answer.status
-        truncated = len(answer.read(ANSWER_CAP + 1)) > ANSWER_CAP
-    except TimeoutError:
-        error: str | None = f"timed out after {timeout_s:g} s"
-    except (http.client.HTTPException, OSError) as exc:
-        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    else:
-        error = None if 200 <= status < 300 else f"HTTP {status}"
-    finally:
-        connection.close()
-    latency = round((time.perf_counter() - started) * 1000, 3)
-    return Response(status, latency, error, truncated)
-
-
-@dataclass(frozen=True)
-class SendResult:
+class SendResult(NamedTuple):
     """One payload sent and the handler's answer."""
 
     source: str

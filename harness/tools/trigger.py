@@ -14,17 +14,17 @@ from typing import Any, TextIO
 from uuid import uuid4
 
 from harness.clock import iso
-from harness.delivery.webhooks import parse_event
+from harness.delivery.event_names import parse_event
 from harness.domain.enums import EMITTED_EVENTS
 from harness.errors import ConfigError
-from harness.tools.corpus import WEBHOOK_FIXTURES, webhook_fixture
+from harness.tools.blocking import post_blocking
+from harness.tools.fixture_files import WEBHOOK_FIXTURES, webhook_fixture
 from harness.tools.send import (
     SendResult,
     Target,
     check_target,
     delivery_id_of,
     encode,
-    post_blocking,
     signed_headers,
 )
 

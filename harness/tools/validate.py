@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from harness.schemas import SchemaSet, Violation, default_schemas
 from harness.tools.corpus import Payload, UnreadableInput, load_payloads
@@ -19,8 +18,7 @@ from harness.tools.corpus import Payload, UnreadableInput, load_payloads
 EVENT_SCHEMA = "events/event"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     source: str
     violation: Violation
 
@@ -28,10 +26,16 @@ class Finding:
         return f"{self.source}: {self.violation}"
 
 
-@dataclass
 class ValidationReport:
-    checked: int = 0
-    findings: list[Finding] = field(default_factory=list)
+    """What a validation found: payloads checked and every violation (a plain class, as the
+    records here are named tuples: ``validate`` starts without ``dataclasses``)."""
+
+    def __init__(self, checked: int = 0, findings: list[Finding] | None = None) -> None:
+        self.checked = checked
+        self.findings: list[Finding] = [] if findings is None else findings
+
+    def __repr__(self) -> str:
+        return f"ValidationReport(checked={self.checked}, findings={self.findings!r})"
 
     @property
     def ok(self) -> bool:
