@@ -37,7 +37,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import aiohttp
 
@@ -60,6 +60,7 @@ from harness.delivery.modes import DELAYED, DUPLICATE, OUT_OF_ORDER, ModeTable, 
 from harness.delivery.webhooks import UrlVerdicts, Webhook, WebhookRegistry
 from harness.domain.enums import EventType
 from harness.domain.events import DomainEvent
+from harness.domain.ids import new_id
 
 log = logging.getLogger("harness.delivery")
 
@@ -173,7 +174,7 @@ class Dispatcher:
     ) -> UUID:
         """Queue one delivery to ``hook`` (twice in duplicate mode); returns its ``deliveryId``.
         ``moved``: it was put ahead of an earlier event (out-of-order mode)."""
-        delivery_id = uuid4()
+        delivery_id = new_id()
         body = envelope(event, delivery_id, iso(self.clock.now()), data)
         modes = self.modes.of(hook.id)
         injected = [OUT_OF_ORDER] if moved else []
@@ -197,7 +198,7 @@ class Dispatcher:
         """One attempt of a fresh delivery to ``hook``, awaited (``POST /webhooks/{id}/test``):
         no queue, no retry, no injected mode, the circuit's counters untouched; the attempt is
         logged (``delivered``, ``failed`` or ``error``) like any other."""
-        delivery_id = uuid4()
+        delivery_id = new_id()
         body = envelope(event, delivery_id, iso(self.clock.now()), data)
         delivery = Delivery(delivery_id, hook.id, event, None, body, (), 0)
         status, latency, error, truncated, raised = await self._guarded_attempt(hook, delivery)

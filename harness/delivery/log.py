@@ -31,10 +31,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from typing import Any, Literal
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from harness.clock import iso
 from harness.domain.enums import EventType
+from harness.domain.ids import new_id
 from harness.paging import Retention
 
 #: Attempts the log keeps by default (see docs/decisions.md, "Retention limits").
@@ -92,7 +93,7 @@ class DeliveryLog:
 
     def add(self, **fields: Any) -> Attempt:
         self._seq += 1
-        attempt = Attempt(id=uuid4(), seq=self._seq, **fields)
+        attempt = Attempt(id=new_id(), seq=self._seq, **fields)
         self._attempts.append(attempt)
         for _ in range(self.retention.over(len(self._attempts))):
             self._attempts.popleft()
