@@ -29,8 +29,10 @@ def _directory(package: str, *parts: str) -> Path:
     except ModuleNotFoundError as exc:
         raise ConfigError(f"the package data {package} is not installed: {exc}") from exc
     locations = list(getattr(module, "__path__", ()))
-    found = Path(locations[0], *parts) if len(locations) == 1 else locations
-    if not isinstance(found, Path) or not found.is_dir():
+    if len(locations) != 1:  # a plain module, or a namespace package spread over directories
+        raise ConfigError(f"the package data {package} is not a directory on disk: {locations}")
+    found = Path(locations[0], *parts)
+    if not found.is_dir():
         raise ConfigError(f"the package data {package} is not a directory on disk: {found}")
     return found
 
