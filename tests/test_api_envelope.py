@@ -48,6 +48,15 @@ async def test_success_is_wrapped(api: Api) -> None:
     assert abs(_parse_z(reply.body["timestamp"]) - now_of(api)) < timedelta(seconds=5)
 
 
+async def test_answers_and_errors_carry_exactly_one_json_media_type(api: Api) -> None:
+    for reply in (
+        await api.get(f"/candidates/{ACME_CANDIDATE}"),
+        await api.post("/interviews", full_inline_body(isTest=True)),
+        await api.get(f"/candidates/{MISSING_ID}"),
+    ):
+        assert reply.headers.getall("Content-Type") == ["application/json"], reply.status
+
+
 async def test_error_is_wrapped(api: Api) -> None:
     reply = await api.get(f"/candidates/{MISSING_ID}")
     assert reply.status == 404

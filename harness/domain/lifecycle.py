@@ -12,6 +12,7 @@ from harness.clock import iso
 from harness.domain.calls import AttemptStatus, last_dialled, live_attempt, new_attempt
 from harness.domain.enums import AgentFocus, AgentType, CompanyFit, EventType, InterviewStatus
 from harness.domain.events import DomainEvent
+from harness.domain.ids import id_from_bytes
 from harness.domain.models import Agent, Analysis, AnalysisGeneral, Company, Interview
 from harness.domain.pdf import render_pdf
 from harness.errors import Conflict
@@ -58,11 +59,15 @@ class _Draws:
         return low + self.byte() % (high - low + 1)
 
     def pick(self, options: list[str], count: int) -> list[str]:
+        """``count`` options in a row from a drawn start, wrapping round the end."""
         start = self.byte() % len(options)
-        return [options[(start + i) % len(options)] for i in range(count)]
+        chosen = options[start : start + count]
+        while len(chosen) < count:  # past the end: on from the first
+            chosen += options[: count - len(chosen)]
+        return chosen
 
     def uuid(self) -> UUID:
-        return UUID(bytes=self._bytes[48:64], version=4)
+        return id_from_bytes(self._bytes[48:64])
 
 
 def make_analysis(interview: Interview, agent: Agent, now: datetime) -> Analysis:
