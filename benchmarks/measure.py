@@ -22,9 +22,11 @@ from harness.delivery.signing import sign
 from harness.examples import example_interview_body
 
 ACME_KEY = "sk_test_acme_full_0000000000000000"
-#: Seconds of wrk before measuring (Python needs little; WireMock's JIT gets ``JIT_WARM_S``).
+#: Seconds of wrk before measuring (Python needs little; WireMock's JIT gets ``JIT_WARM_S``),
+#: in a target's first round; ``ROUND_WARM_S`` in each later one (its server kept running).
 WARM_S = 2.0
 JIT_WARM_S = 10.0
+ROUND_WARM_S = 1.0
 RUN_S = 5.0
 #: Distinct signed deliveries wrk cycles through when it posts captures.
 CAPTURE_POOL = 2000
@@ -44,6 +46,8 @@ class Figure:
     #: CPU the server (the dispatcher, for its row) used per request, in microseconds.
     cpu_us: float
     notes: list[str] = field(default_factory=list)
+    #: req/s of each round, when the row was measured in rounds (:mod:`benchmarks.rounds`).
+    rounds: list[float] = field(default_factory=list)
 
 
 def create_request() -> wrk.Request:

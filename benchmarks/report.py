@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from benchmarks.measure import Figure
+from benchmarks.rounds import ratio, spread
 
 #: The figures issue 12 measured before the work it asks for (req/s), shown beside ours.
 BEFORE = {
@@ -33,14 +34,14 @@ def verdict(figures: dict[str, Figure], target: Target) -> tuple[str, str, str]:
     if row is None or base is None:
         hint = "make bench-peers" if target.baseline in ("prism", "wiremock") else "not run"
         return "-", wanted, f"- ({hint})"
-    if base.rps <= 0:  # the baseline answered nothing in its run: any rate is above it
+    found = ratio(row, base)
+    if found is None:  # the baseline answered nothing in a run: any rate is above it
         ok = row.rps > 0 and row.errors == 0
         return "inf", wanted, ("PASS" if ok else "FAIL") + f" ({target.baseline}: 0 req/s)"
-    ratio = row.rps / base.rps
     if target.least is None:
-        return f"{ratio:.2f}x", wanted, "-"
-    ok = ratio >= target.least and row.errors == 0
-    return f"{ratio:.2f}x", wanted, "PASS" if ok else "FAIL"
+        return f"{found:.2f}x", wanted, "-"
+    ok = found >= target.least and row.errors == 0
+    return f"{found:.2f}x", wanted, "PASS" if ok else "FAIL"
 
 
 def markdown(head: Sequence[str], rows: Sequence[Sequence[str]], right: int = 1) -> list[str]:
@@ -63,13 +64,20 @@ def table(rows: Sequence[Figure], targets: Sequence[Target]) -> str:
     bare = figures.get("bare")
     body = []
     for f in rows:
-        ratio = f"{f.rps / bare.rps:.2f}" if bare and bare.rps else "-"
+        to_bare = ratio(f, bare) if bare else None
+        shown = "-" if to_bare is None else f"{to_bare:.2f}"
         before = f"{BEFORE[f.name]:,}" if f.name in BEFORE else "-"
-        body.append([f.label, f"{f.rps:,.0f}", f"{f.cpu_us:,.0f}", ratio, str(f.errors), before])
+        body.append([f.label, f"{f.rps:,.0f}", f"{f.cpu_us:,.0f}", shown, str(f.errors), before])
     head = ["target", "req/s", "CPU-us/req", "x bare", "errors", "issue's before"]
     lines = ["", *markdown(head, body)]
-    judged = [[f"{t.row} / {t.baseline}", *verdict(figures, t)] for t in targets]
-    lines += ["", *markdown(["issue 12 target", "ratio", "wanted", "verdict"], judged)]
+    judged = []
+    for t in targets:
+        row, base = figures.get(t.row), figures.get(t.baseline)
+        rounds = spread(row, base) if row and base else "-"
+        ratio_, wanted, outcome = verdict(figures, t)
+        judged.append([f"{t.row} / {t.baseline}", ratio_, rounds, wanted, outcome])
+    head = ["issue 12 target", "ratio", "rounds", "wanted", "verdict"]
+    lines += ["", *markdown(head, judged)]
     notes = [f"  {f.name}: {note}" for f in rows for note in f.notes]
     if notes:
         lines += ["", "Notes:", *notes]
@@ -80,6 +88,8 @@ def table(rows: Sequence[Figure], targets: Sequence[Target]) -> str:
         "the time from the first publish to the last answer). CPU-us/req: CPU time the server",
         "process used during the run per request (dispatcher: its own process). errors: non-2xx",
         "and socket errors, plus captures not valid and schema-clean; any error fails a target.",
-        "Ratios are of req/s measured in this run; the wanted ratios are issue 12's.",
+        "Rows measured in rounds show their median req/s and CPU; a ratio is the median of",
+        "the rounds' own ratios (each round runs every target once, back to back), and",
+        "'rounds' is their range. The wanted ratios are issue 12's.",
     ]
     return "\n".join(lines)

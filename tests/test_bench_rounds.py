@@ -1,0 +1,72 @@
+"""Rounds (``benchmarks.rounds``): a row is the median of its runs, and a ratio pairs the runs
+of one round, so a machine that slows down between rounds does not move the ratio."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.measure import Figure
+from benchmarks.report import Target, table, verdict
+from benchmarks.rounds import combined, ratio, ratios, spread
+
+
+def _run(name: str, rps: float, errors: int = 0, cpu: float = 100.0) -> Figure:
+    return Figure(name, f"{name} label", rps, int(rps * 5), errors, cpu, [f"{name} note"])
+
+
+def _rows(name: str, *rates: float) -> Figure:
+    return combined([_run(name, rps) for rps in rates])
+
+
+def test_a_row_is_the_median_of_its_runs_with_requests_and_errors_summed() -> None:
+    row = combined([_run("api", 300, cpu=500), _run("api", 100, 2, 900), _run("api", 200, 1, 700)])
+    assert (row.name, row.label) == ("api", "api label")
+    assert row.rps == 200
+    assert row.cpu_us == 700
+    assert row.requests == 3000
+    assert row.errors == 3
+    assert row.rounds == [300, 100, 200]
+    assert row.notes == ["api note"]
+
+
+def test_runs_of_different_targets_or_none_do_not_make_a_row() -> None:
+    with pytest.raises(ValueError, match="different targets"):
+        combined([_run("api", 1), _run("bare", 1)])
+    with pytest.raises(ValueError, match="at least one"):
+        combined([])
+
+
+def test_a_ratio_pairs_the_runs_of_each_round() -> None:
+    # The machine halves its speed in round 2: both targets slow down, the ratio does not.
+    api, bare = _rows("api", 250, 125, 250), _rows("bare", 1000, 500, 1000)
+    assert ratios(api, bare) == [0.25, 0.25, 0.25]
+    assert ratio(api, bare) == 0.25
+    assert spread(api, bare) == "0.25-0.25"
+    # The ratio of the medians would be 0.25 here too; not when the phases fall unevenly.
+    api, bare = _rows("api", 300, 100, 110), _rows("bare", 1000, 400, 1000)
+    assert ratios(api, bare) == [0.3, 0.25, 0.11]
+    assert ratio(api, bare) == 0.25
+    assert spread(api, bare) == "0.11-0.30"
+
+
+def test_a_row_measured_once_is_compared_by_its_figure() -> None:
+    serve = Figure("serve", "serve", 40, 200, 0, 1000)
+    prism = _rows("prism", 4, 5, 6)
+    assert ratios(serve, prism) == [8.0]
+    assert spread(serve, prism) == "-"
+
+
+def test_a_baseline_that_answered_nothing_in_a_round_gives_no_ratio() -> None:
+    assert ratio(_rows("serve", 50, 50), _rows("prism", 5, 0)) is None
+    rows = {"serve": _rows("serve", 50, 50), "prism": _rows("prism", 5, 0)}
+    assert verdict(rows, Target("serve", "prism", 1.0))[0] == "inf"
+
+
+def test_the_verdict_and_the_table_use_the_paired_ratio_and_show_its_range() -> None:
+    rows = [_rows("bare", 1000, 400, 1000), _rows("api", 300, 100, 110)]
+    target = Target("api", "bare", 0.25)
+    assert verdict({r.name: r for r in rows}, target) == ("0.25x", ">= 0.25x", "PASS")
+    text = table(rows, [target])
+    assert "| api / bare      | 0.25x | 0.11-0.30 | >= 0.25x |    PASS |" in text
+    api_line = next(line for line in text.splitlines() if line.startswith("| api label"))
+    assert "|   0.25 |" in api_line  # x bare: paired too, not 110 / 1000
