@@ -30,17 +30,28 @@ from benchmarks.measure import (
     dispatcher,
     end_to_end,
     load,
+    quiet,
     verdicts,
 )
 from benchmarks.report import Target, table
 from benchmarks.rounds import combined
-from benchmarks.targets import bare_command, harness_command, scratch, started
+from benchmarks.targets import Running, bare_command, harness_command, scratch, started
 from harness.examples import example_interview_body
 
 #: Rounds of every target but ``serve`` end to end (:mod:`benchmarks.rounds`).
 ROUNDS = 3
 #: Events the dispatcher delivers in its run (bounded in count; its run is bounded in time).
 DISPATCH_COUNT = 10_000
+
+#: Each row's label in the table (serve's and the dispatcher's come with their figures).
+LABELS = {
+    "bare": "bare aiohttp, fixed 201",
+    "api": "serve, world's webhooks deleted (API work)",
+    "sink": "bare aiohttp 204 sink, wrk into it",
+    "receiver": "listen, signed captures",
+    "prism": "Prism 5 static mock, request validation",
+    "wiremock": "WireMock 3, one static stub",
+}
 
 #: (row, baseline row, least ratio) as issue 12 asks.
 TARGETS = [
@@ -74,44 +85,27 @@ def run(with_peers: bool, rounds: int = ROUNDS) -> list[Figure]:
             wiremock = stack.enter_context(
                 started(peers.wiremock_command(), ready=peers.WIREMOCK_READY)
             )
+        pids = [bare.pid, api.pid, sink.pid, receiver.pid]
+        if with_peers:
+            pids += [prism.pid, wiremock.pid]
+
+        def others(target: Running) -> list[int]:
+            return [pid for pid in pids if pid != target.pid]
+
+        def measure(name: str, target: Running, warm_s: float) -> Figure:
+            requests, expect = (signed, 204) if name in ("sink", "receiver") else (create, 201)
+            label = LABELS[name]
+            return load(name, label, target, requests, expect, folder, warm_s, others(target))
+
         for index in range(rounds):
             warm, jit = (WARM_S, JIT_WARM_S) if index == 0 else (ROUND_WARM_S, ROUND_WARM_S)
-            measured = [
-                load("bare", "bare aiohttp, fixed 201", bare, create, 201, folder, warm),
-                load(
-                    "api",
-                    "serve, world's webhooks deleted (API work)",
-                    api,
-                    create,
-                    201,
-                    folder,
-                    warm,
-                ),
-                load("sink", "bare aiohttp 204 sink, wrk into it", sink, signed, 204, folder, warm),
-                dispatcher(sink, DISPATCH_COUNT),
-                load("receiver", "listen, signed captures", receiver, signed, 204, folder, warm),
-            ]
+            measured = [measure("bare", bare, warm), measure("api", api, warm)]
+            measured.append(measure("sink", sink, warm))
+            quiet(others(sink))
+            measured.append(dispatcher(sink, DISPATCH_COUNT))
+            measured.append(measure("receiver", receiver, warm))
             if with_peers:
-                measured += [
-                    load(
-                        "prism",
-                        "Prism 5 static mock, request validation",
-                        prism,
-                        create,
-                        201,
-                        folder,
-                        warm,
-                    ),
-                    load(
-                        "wiremock",
-                        "WireMock 3, one static stub",
-                        wiremock,
-                        create,
-                        201,
-                        folder,
-                        jit,
-                    ),
-                ]
+                measured += [measure("prism", prism, warm), measure("wiremock", wiremock, jit)]
             for figure in measured:
                 runs.setdefault(figure.name, []).append(figure)
         total, good = verdicts(receiver.url)

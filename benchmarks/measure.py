@@ -27,6 +27,11 @@ ACME_KEY = "sk_test_acme_full_0000000000000000"
 WARM_S = 2.0
 JIT_WARM_S = 10.0
 ROUND_WARM_S = 1.0
+#: Idle targets count as quiet below this share of a CPU, sampled over ``QUIET_WINDOW_S``;
+#: a run waits for that at most ``QUIET_LIMIT_S``.
+QUIET_SHARE = 0.02
+QUIET_WINDOW_S = 0.5
+QUIET_LIMIT_S = 20.0
 RUN_S = 5.0
 #: Distinct signed deliveries wrk cycles through when it posts captures.
 CAPTURE_POOL = 2000
@@ -100,6 +105,19 @@ def probe(base: str, request: wrk.Request, expect: int) -> bytes:
     return raw
 
 
+def quiet(pids: Sequence[int], limit_s: float = QUIET_LIMIT_S) -> float:
+    """Waits until the processes ``pids`` (the other targets, idle on the same CPU) together use
+    under ``QUIET_SHARE`` of a CPU over ``QUIET_WINDOW_S`` (a JVM still compiling, a server
+    still starting), at most ``limit_s``; returns the last share seen."""
+    deadline = time.monotonic() + limit_s
+    while True:
+        before = sum(cpu_seconds(pid) for pid in pids)
+        time.sleep(QUIET_WINDOW_S)  # a sampling window: there is no event to wait for
+        share = (sum(cpu_seconds(pid) for pid in pids) - before) / QUIET_WINDOW_S
+        if share < QUIET_SHARE or time.monotonic() >= deadline:
+            return share
+
+
 def load(
     name: str,
     label: str,
@@ -108,18 +126,29 @@ def load(
     expect: int,
     folder: Path,
     warm_s: float = WARM_S,
+    others: Sequence[int] = (),
 ) -> Figure:
-    """Probe, warm up, measure; the server's CPU is read around the measured run."""
+    """Probe, warm up, measure; the server's CPU is read around the measured run. ``others``:
+    the pids of targets idle meanwhile on the same CPU; the run waits until they are quiet,
+    and a note says how much CPU they took during it if that was more than ``QUIET_SHARE``."""
     file = wrk.requests_file(requests, folder / f"{name}.requests")
     probe(target.url, requests[0], expect)
+    quiet(others)
     wrk.run(target.url, file, warm_s)
     cpu = cpu_seconds(target.pid)
+    taken = sum(cpu_seconds(pid) for pid in others)
     result = wrk.run(target.url, file, RUN_S)
     used = cpu_seconds(target.pid) - cpu
-    return Figure(
+    taken = sum(cpu_seconds(pid) for pid in others) - taken
+    figure = Figure(
         name, label, result.rps, result.requests, result.errors,
         used / max(result.requests, 1) * 1e6,
     )  # fmt: skip
+    if taken > QUIET_SHARE * result.seconds:
+        figure.notes.append(
+            f"the idle targets took {taken / result.seconds:.0%} of a CPU during a run"
+        )
+    return figure
 
 
 def _get_json(url: str, timeout: float = 30) -> dict[str, object]:

@@ -25,6 +25,8 @@ def combined(runs: Sequence[Figure]) -> Figure:
     if any(run.name != first.name for run in runs):
         raise ValueError(f"runs of different targets: {sorted({run.name for run in runs})}")
     notes = [note for run in runs for note in run.notes]
+    if len(runs) > 1:
+        notes.append("req/s by round: " + ", ".join(f"{run.rps:,.0f}" for run in runs))
     return Figure(
         first.name,
         first.label,

@@ -3,9 +3,13 @@ of one round, so a machine that slows down between rounds does not move the rati
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+
 import pytest
 
-from benchmarks.measure import Figure
+from benchmarks.measure import Figure, quiet
 from benchmarks.report import Target, table, verdict
 from benchmarks.rounds import combined, ratio, ratios, spread
 
@@ -26,7 +30,7 @@ def test_a_row_is_the_median_of_its_runs_with_requests_and_errors_summed() -> No
     assert row.requests == 3000
     assert row.errors == 3
     assert row.rounds == [300, 100, 200]
-    assert row.notes == ["api note"]
+    assert row.notes == ["api note", "req/s by round: 300, 100, 200"]
 
 
 def test_runs_of_different_targets_or_none_do_not_make_a_row() -> None:
@@ -70,3 +74,23 @@ def test_the_verdict_and_the_table_use_the_paired_ratio_and_show_its_range() -> 
     assert "| api / bare      | 0.25x | 0.11-0.30 | >= 0.25x |    PASS |" in text
     api_line = next(line for line in text.splitlines() if line.startswith("| api label"))
     assert "|   0.25 |" in api_line  # x bare: paired too, not 110 / 1000
+
+
+def test_a_row_of_several_rounds_notes_each_round_s_rate() -> None:
+    assert "req/s by round: 1,200, 900, 1,000" in _rows("api", 1200, 900, 1000).notes
+    assert not any("by round" in note for note in _rows("api", 1200).notes)
+
+
+def test_quiet_waits_out_a_busy_neighbour_only_as_long_as_its_limit() -> None:
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        started = time.monotonic()
+        assert quiet([busy.pid], limit_s=1.0) > 0.2
+        assert time.monotonic() - started >= 1.0
+        assert quiet([idle.pid], limit_s=5.0) < 0.02
+        assert quiet([], limit_s=5.0) == 0
+    finally:
+        for proc in (busy, idle):
+            proc.kill()
+            proc.wait()
