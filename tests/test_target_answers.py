@@ -13,7 +13,7 @@ from aiohttp import web
 from harness.api.app import create_api_app
 from harness.api.webhooks import enable_delivery
 from harness.config import HarnessConfig
-from harness.delivery.answer import ANSWER_CAP, read_capped
+from harness.delivery.answer import ANSWER_CAP, describe, read_capped
 from harness.receiver.listen import listening
 from harness.tools.send import post
 from tests.delivery_support import dispatcher_of
@@ -110,3 +110,10 @@ async def test_read_capped_keeps_the_cap_and_says_whether_there_was_more(
     async with aiohttp.ClientSession() as session, session.post(base + "/") as response:
         body, truncated = await read_capped(response, cap=6)
     assert (len(body), truncated) == (kept, more)
+
+
+def test_a_send_that_raised_is_described_by_its_name_and_its_text() -> None:
+    assert describe(ConnectionRefusedError(111, "Connection refused")) == (
+        "ConnectionRefusedError: [Errno 111] Connection refused"
+    )
+    assert describe(TimeoutError()) == "TimeoutError"

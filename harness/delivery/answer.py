@@ -17,6 +17,12 @@ if TYPE_CHECKING:  # the CLI's tools import this without starting aiohttp
 ANSWER_CAP = 64 * 1024
 
 
+def describe(exc: BaseException) -> str:
+    """A send that raised, as attempts and ``trigger`` record it: ``Name: text`` (the name
+    alone when the exception says nothing)."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
 async def read_capped(
     response: aiohttp.ClientResponse, cap: int = ANSWER_CAP
 ) -> tuple[bytes, bool]:

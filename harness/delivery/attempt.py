@@ -14,7 +14,7 @@ from uuid import UUID
 import aiohttp
 from pydantic_core import to_json
 
-from harness.delivery.answer import read_capped
+from harness.delivery.answer import describe, read_capped
 from harness.delivery.signing import Scheme, sign
 from harness.delivery.webhooks import Webhook
 from harness.domain.enums import EventType
@@ -59,10 +59,6 @@ async def post(
         error = None if 200 <= status < 300 else status_error(status)
     latency = round((time.perf_counter() - started) * 1000, 3)
     return Attempt(status, latency, error, truncated)
-
-
-def describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def status_error(status: int) -> str:

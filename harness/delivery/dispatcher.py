@@ -44,6 +44,7 @@ import aiohttp
 from harness.clock import Clock, iso
 from harness.config import HarnessConfig
 from harness.delivery import attempt
+from harness.delivery.answer import describe
 from harness.delivery.attempt import envelope
 from harness.delivery.lanes import (
     HELD,
@@ -339,7 +340,7 @@ class Dispatcher:
             raise
         except Exception as exc:
             log.exception("delivery %s: the attempt raised", delivery.id)
-            return None, None, f"harness error: {attempt.describe(exc)}", False, True
+            return None, None, f"harness error: {describe(exc)}", False, True
         return status, latency, error, truncated, False
 
     def _record_crash(self, lane: Lane, delivery: Delivery, exc: Exception) -> None:
@@ -347,7 +348,7 @@ class Dispatcher:
         hook = self.registry.get(delivery.webhook_id)
         try:
             url = hook.url if hook is not None else ""
-            error = f"harness error: {attempt.describe(exc)}; not retried"
+            error = f"harness error: {describe(exc)}; not retried"
             self._record(delivery, max(lane.attempts, 1), url, None, None, error, "error")
         except Exception:
             log.exception("delivery %s: could not record its crash", delivery.id)

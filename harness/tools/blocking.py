@@ -18,7 +18,7 @@ import time
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit
 
-from harness.delivery.answer import ANSWER_CAP
+from harness.delivery.answer import ANSWER_CAP, describe
 from harness.tools.send import DEFAULT_TIMEOUT_S, Response
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def post_blocking(
     except AnswerProblem as exc:
         error = str(exc)
     except OSError as exc:
-        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        error = describe(exc)
     else:
         assert answer.status is not None
         error = None if 200 <= answer.status < 300 else f"HTTP {answer.status}"
