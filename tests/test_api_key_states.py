@@ -122,9 +122,11 @@ async def test_a_company_without_a_plan_gets_the_vendors_default_limits(
 
 
 async def test_without_enforcement_the_default_limit_never_answers_429(
-    make_api: Any, tmp_path: Path
+    aiohttp_client: Any, tmp_path: Path
 ) -> None:
-    api = await make_api(world_path=_world(tmp_path, plan=None))
+    # A clock that stands still: on the real one a minute can turn during the 61 requests.
+    clock = VirtualClock(T0)
+    api = await clocked_api(aiohttp_client, clock, world_path=_world(tmp_path, plan=None))
     replies = [await api.get("/jobs") for _ in range(61)]
     assert {r.status for r in replies} == {200}
     assert replies[-1].headers["X-RateLimit-Remaining-Minute"] == "0"
