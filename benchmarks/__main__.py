@@ -132,8 +132,9 @@ def header(with_peers: bool, rounds: int = ROUNDS) -> str:
         f" {platform.node()} ({cpu}, {len(os.sched_getaffinity(0))} CPUs)\n"
         f"{first}, 1 thread, {wrk.CONNECTIONS} connections on CPU {wrk.LOAD_CPU};"
         f" servers on CPU {wrk.SERVER_CPU}; {WARM_S:g} s warm-up ({JIT_WARM_S:g} s for"
-        f" WireMock; {ROUND_WARM_S:g} s in later rounds), {RUN_S:g} s measured, {rounds} rounds"
-        " (serve end to end: one); POST /interviews is isTest, fully inline"
+        f" WireMock; {ROUND_WARM_S:g} s in later rounds), {RUN_S:g} s measured,"
+        f" {rounds} round{'s' * (rounds != 1)} (serve end to end: one);"
+        " POST /interviews is isTest, fully inline"
     )
 
 
