@@ -1,5 +1,6 @@
-"""A test interview's analysis: drawn from a hash of the interview id, so the same id always
-gets the same analysis, and its parts come from the documented option lists."""
+"""A test interview's analysis is drawn from a hash of the interview id: its picks of options
+and its own id, each checked against the formula it replaced (a modulo per option,
+``UUID(bytes=, version=4)``)."""
 
 from __future__ import annotations
 
