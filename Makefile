@@ -9,7 +9,7 @@ RECEIVER_PORT ?= 8081
 NODE_TOOLS := tools/node
 NODE_STAMP := $(NODE_TOOLS)/node_modules/.installed
 
-.PHONY: run test lint typecheck unit smoke bench bench-peers wrk install node-tools clean
+.PHONY: run test lint typecheck unit smoke bench bench-peers bench-ladder wrk install node-tools clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -63,6 +63,11 @@ bench: $(STAMP) wrk
 # The same, plus Prism 5 and WireMock 3 (pinned in tools/node; WireMock needs Java 17+).
 bench-peers: $(STAMP) wrk node-tools
 	$(BIN)/python -m benchmarks --peers
+
+# Where a create's CPU goes: bare, serve's stack with a fixed answer, + key and body checks,
+# the whole create, WireMock's stub; side by side in rounds (benchmarks/ladder.py).
+bench-ladder: $(STAMP) wrk node-tools
+	$(BIN)/python -m benchmarks.ladder --peers
 
 clean:
 	rm -rf $(VENV) .harness .pytest_cache .mypy_cache .ruff_cache .coverage
