@@ -110,14 +110,14 @@ def run(with_peers: bool, rounds: int) -> list[Figure]:
         "api": harness_command("api", folder),
     }
     runs: dict[str, list[Figure]] = {}
-    with contextlib.ExitStack() as stack:
+    with contextlib.ExitStack() as servers:
         running: dict[str, Running] = {
-            name: stack.enter_context(started(command)) for name, command in commands.items()
+            name: servers.enter_context(started(command)) for name, command in commands.items()
         }
         if with_peers:
             from benchmarks import peers
 
-            running["wiremock"] = stack.enter_context(
+            running["wiremock"] = servers.enter_context(
                 started(peers.wiremock_command(), ready=peers.WIREMOCK_READY)
             )
         pids = [target.pid for target in running.values()]
@@ -170,8 +170,8 @@ def _times(figure: Figure, baseline: Figure | None) -> str:
 
 
 def budget(figures: Sequence[Figure]) -> str | None:
-    """WireMock's CPU per request against each step's: the line that says what a step would
-    have to cost for the API to match WireMock (None without WireMock)."""
+    """Each step's CPU per request as a multiple of WireMock's: what a step spends of the
+    whole budget a request may cost to match WireMock's rate (None without WireMock)."""
     found = {figure.name: figure for figure in figures}
     if "wiremock" not in found:
         return None
@@ -182,7 +182,7 @@ def budget(figures: Sequence[Figure]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["--step"]:
+    if args[:1] == ["--step"] and len(args) > 1:
         return _serve_cut(args[1], args[2:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks.ladder")
     parser.add_argument("--peers", action="store_true", help="also WireMock 3's static stub")
@@ -192,7 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )  # fmt: skip
     options = parser.parse_args(args)
     now = datetime.datetime.now(datetime.UTC)
-    print(f"make bench-ladder, {now:%Y-%m-%d %H:%M} UTC, {options.rounds} rounds", flush=True)
+    command = "make bench-ladder" if options.peers else "python -m benchmarks.ladder"
+    print(f"{command}, {now:%Y-%m-%d %H:%M} UTC, {options.rounds} rounds", flush=True)
     figures = run(options.peers, options.rounds)
     print(table(figures))
     line = budget(figures)
