@@ -32,6 +32,7 @@ from benchmarks.measure import (
     load,
     quiet,
     verdicts,
+    warm_up,
 )
 from benchmarks.report import Target, table
 from benchmarks.rounds import combined
@@ -98,7 +99,7 @@ def run(with_peers: bool, rounds: int = ROUNDS) -> list[Figure]:
             return load(name, label, target, requests, expect, folder, warm_s, others(target))
 
         for index in range(rounds):
-            warm, jit = (WARM_S, JIT_WARM_S) if index == 0 else (ROUND_WARM_S, ROUND_WARM_S)
+            warm, jit = warm_up(index), warm_up(index, jit=True)
             measured = [measure("bare", bare, warm), measure("api", api, warm)]
             measured.append(measure("sink", sink, warm))
             quiet(others(sink))

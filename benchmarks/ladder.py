@@ -32,7 +32,7 @@ from pathlib import Path
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from benchmarks.measure import JIT_WARM_S, ROUND_WARM_S, WARM_S, Figure, create_request, load
+from benchmarks.measure import Figure, create_request, load, warm_up
 from benchmarks.report import markdown
 from benchmarks.rounds import combined, ratio
 from benchmarks.targets import Running, bare_command, harness_command, scratch, started
@@ -123,7 +123,7 @@ def run(with_peers: bool, rounds: int) -> list[Figure]:
         pids = [target.pid for target in running.values()]
         for index in range(rounds):
             for name, target in running.items():
-                warm = ROUND_WARM_S if index else JIT_WARM_S if name == "wiremock" else WARM_S
+                warm = warm_up(index, jit=name == "wiremock")
                 others = [pid for pid in pids if pid != target.pid]
                 figure = load(name, STEPS[name], target, create, 201, folder, warm, others)
                 runs.setdefault(name, []).append(figure)

@@ -105,6 +105,14 @@ def probe(base: str, request: wrk.Request, expect: int) -> bytes:
     return raw
 
 
+def warm_up(round_index: int, jit: bool = False) -> float:
+    """Seconds of wrk before a target's run in round ``round_index`` (0 first): ``WARM_S``, or
+    ``JIT_WARM_S`` for a JIT's target, in the first; ``ROUND_WARM_S`` in each later one."""
+    if round_index:
+        return ROUND_WARM_S
+    return JIT_WARM_S if jit else WARM_S
+
+
 def quiet(pids: Sequence[int], limit_s: float = QUIET_LIMIT_S) -> float:
     """Waits until the processes ``pids`` (the other targets, idle on the same CPU) together use
     under ``QUIET_SHARE`` of a CPU over ``QUIET_WINDOW_S`` (a JVM still compiling, a server

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from benchmarks.measure import Figure, quiet
+from benchmarks.measure import JIT_WARM_S, ROUND_WARM_S, WARM_S, Figure, quiet, warm_up
 from benchmarks.report import Target, table, verdict
 from benchmarks.rounds import combined, ratio, ratios, spread
 
@@ -94,3 +94,9 @@ def test_quiet_waits_out_a_busy_neighbour_only_as_long_as_its_limit() -> None:
         for proc in (busy, idle):
             proc.kill()
             proc.wait()
+
+
+def test_only_a_target_s_first_round_warms_it_up_fully_and_a_jit_longer() -> None:
+    assert (warm_up(0), warm_up(0, jit=True)) == (WARM_S, JIT_WARM_S)
+    assert (warm_up(1), warm_up(2, jit=True)) == (ROUND_WARM_S, ROUND_WARM_S)
+    assert ROUND_WARM_S < WARM_S < JIT_WARM_S
